@@ -1,0 +1,75 @@
+{
+  description = "cognix: build Replicate Cog model images deterministically with Nix";
+
+  inputs = {
+    nixpkgs.url = "github:nixos/nixpkgs/nixos-unstable";
+    nixpkgs-lib.url = "github:nix-community/nixpkgs.lib";
+    pyproject-nix = {
+      url = "github:pyproject-nix/pyproject.nix";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    uv2nix = {
+      url = "github:pyproject-nix/uv2nix";
+      inputs.pyproject-nix.follows = "pyproject-nix";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    pyproject-build-systems = {
+      url = "github:pyproject-nix/build-system-pkgs";
+      inputs.pyproject-nix.follows = "pyproject-nix";
+      inputs.uv2nix.follows = "uv2nix";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+  };
+
+  # Everything but `packages` and `formatter` evaluates with nixpkgs-lib
+  # alone; nixpkgs is only fetched when something is built.
+  outputs = inputs@{ self, nixpkgs, nixpkgs-lib, ... }:
+    let
+      lib = nixpkgs-lib.lib;
+      cognix = import ./lib {
+        inherit lib;
+        pythonInputs = { inherit (inputs) nixpkgs-lib pyproject-nix uv2nix pyproject-build-systems; };
+      };
+      systems = [ "x86_64-linux" ];
+      # Every directory of examples/ with a cognix.json is a package.
+      examples = lib.filterAttrs
+        (name: type: type == "directory" && builtins.pathExists (./examples + "/${name}/cognix.json"))
+        (builtins.readDir ./examples);
+      exampleFlake = cognix.cognixFlake {
+        inherit nixpkgs self systems;
+        # An example's optional module.nix is added to its modules.
+        models = lib.mapAttrs
+          (name: _:
+            let dir = ./examples + "/${name}"; in
+            { src = dir; modules = lib.optional (builtins.pathExists (dir + "/module.nix")) (dir + "/module.nix"); })
+          examples;
+      };
+      pkgsFor = system: nixpkgs.legacyPackages.${system};
+    in
+    {
+      lib = cognix;
+
+      templates.default = {
+        path = ./templates/default;
+        description = "A Cog model built into an OCI image with cognix";
+      };
+
+      packages = lib.genAttrs systems (system:
+        exampleFlake.packages.${system} // {
+          options-doc = lib.lazyDerivation {
+            derivation = (pkgsFor system).writeText "cognix-options.md" cognix.optionsMarkdown;
+            meta.description = "Reference of cognix's module options (Markdown)";
+            passthru = { name = "cognix-options.md"; inherit system; };
+          };
+        });
+
+      apps = exampleFlake.apps;
+
+      formatter = lib.genAttrs systems (system:
+        lib.lazyDerivation {
+          derivation = (pkgsFor system).nixfmt;
+          meta = { description = "Nix formatter"; mainProgram = "nixfmt"; };
+          passthru = { name = "nixfmt"; inherit system; };
+        });
+    };
+}

@@ -1,0 +1,35 @@
+# The model directory as Cog's `COPY . /src` sees it: .dockerignore honoured,
+# plus what never belongs in /src (.git, .cog/, `result*` symlinks).
+{ lib, dockerignore }:
+let
+  # Always left out; .cog/ gets back only what cognix writes into it.
+  builtinPatterns = dockerignore.parse ''
+    .git
+    .cog
+  '';
+in
+{
+  # Patterns applied to `src`: built-in ones first so the model's own
+  # .dockerignore (and `extraPatterns`) can re-include with `!`.
+  patternsFor = { src, extraPatterns ? [ ] }:
+    let
+      file = src + "/.dockerignore";
+      own = if builtins.pathExists file then dockerignore.parse (builtins.readFile file) else [ ];
+    in
+    builtinPatterns ++ own ++ dockerignore.parse (lib.concatStringsSep "\n" extraPatterns);
+
+  # Copy `src` into the store, filtered. Pure: no import-from-derivation.
+  filter = { src, patterns, name ? "cog-src" }:
+    let
+      root = toString src;
+      rel = path: lib.removePrefix "/" (lib.removePrefix root (toString path));
+    in
+    builtins.path {
+      inherit name;
+      path = src;
+      filter = path: type:
+        let r = rel path; in
+        !(type == "symlink" && lib.hasPrefix "result" (baseNameOf r))
+        && dockerignore.keep patterns r type;
+    };
+}

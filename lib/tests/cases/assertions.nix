@@ -1,0 +1,18 @@
+# Every assertion message, each triggered on purpose.
+let
+  h = import ../harness.nix { };
+  inherit (h) lib stub;
+  failed = src: modules: h.failedAssertions (h.evalStub { inherit src modules; }).config;
+  minimal = h.examples + "/minimal";
+  gpu = h.examples + "/gpu";
+in
+{
+  clean = failed minimal [ ];
+  reservedEnv = failed minimal [{ cog.environment = { PATH = "/x"; NVIDIA_VISIBLE_DEVICES = "0"; }; }];
+  stale = failed (h.fixtures + "/stale") [ ];
+  missingSystemPackage = failed (h.fixtures + "/unknown-apt") [ ];
+  cudaSetMissing = failed gpu [{ cuda.version = lib.mkForce "12.1"; }];
+  cudaLibraryMissing = failed gpu [{ cuda.libraries = [ "cuda_cudart" "libcudla" ]; }];
+  cudaNoVersion = failed gpu [{ cuda.version = lib.mkForce null; }];
+  gpuClean = failed gpu [ ];
+}

@@ -1,0 +1,8 @@
+# The modules every cognix image is built from.
+[
+  ./cog
+  ./python
+  ./cuda
+  ./weights
+  ./image
+]

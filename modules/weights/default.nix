@@ -1,0 +1,237 @@
+# Model weights: declared sets (from cognix.json `weights` and weights.lock.json),
+# build-time sets as fixed-output store paths, run-time sets as a manifest plus
+# a stdlib-only Python downloader. Evaluates with `lib` only; `pkgs` is forced
+# only by the build-time derivations and the manifest file.
+{ lib, config, pkgs ? null, ... }:
+let
+  inherit (lib) mkOption types;
+  cfg = config.weights;
+  weightsLib = import ../../lib/weights/sets.nix { inherit lib; };
+
+  fileType = types.submodule {
+    options = {
+      path = mkOption {
+        type = types.str;
+        description = "Path of the file relative to the set's target (no `..`, not absolute).";
+        example = "unet/diffusion_pytorch_model.safetensors";
+      };
+      size = mkOption {
+        type = types.ints.unsigned;
+        description = "Size in bytes.";
+        example = 3438167536;
+      };
+      sha256 = mkOption {
+        type = types.strMatching "[0-9a-f]{64}";
+        description = "sha256 of the file's bytes, lowercase hex.";
+      };
+      urls = mkOption {
+        type = types.listOf types.str;
+        description = "Where the bytes can be fetched, most preferred first (a pushed bucket/registry copy, then the source).";
+        example = [ "https://huggingface.co/org/repo/resolve/0123abc/model.safetensors" ];
+      };
+    };
+  };
+
+  setType = types.submodule ({ name, ... }: {
+    options = {
+      name = mkOption {
+        type = types.strMatching "[a-z0-9]+([._-][a-z0-9]+)*";
+        default = name;
+        description = "Name of the weight set (cog.yaml `weights[].name`).";
+      };
+      source = mkOption {
+        type = types.str;
+        description = "Source URI: hf://org/repo@rev[/dir], https://…, s3://bucket/key, gs://bucket/key, oci://host/repo:tag.";
+        example = "hf://stabilityai/sdxl-turbo@462165984030d82259a11f4367a4eed129e94a7b";
+      };
+      target = mkOption {
+        type = types.strMatching "/.*";
+        description = "Absolute directory in the image where the set's files appear.";
+        example = "/src/weights";
+      };
+      include = mkOption {
+        type = types.listOf types.str;
+        default = [ ];
+        description = "Glob patterns of files to keep (empty: all).";
+      };
+      exclude = mkOption {
+        type = types.listOf types.str;
+        default = [ ];
+        description = "Glob patterns of files to drop.";
+      };
+      mode = mkOption {
+        type = types.enum [ "build" "runtime" ];
+        default = cfg.defaultMode;
+        defaultText = lib.literalExpression "config.weights.defaultMode";
+        description = ''
+          `build`: fetched at build time into a fixed-output store path that
+          becomes its own image layer(s). `runtime`: listed in the image's
+          weights manifest and downloaded by the downloader before the server starts.
+        '';
+      };
+      files = mkOption {
+        type = types.listOf fileType;
+        default = [ ];
+        description = "Locked files of the set (normally filled from weights.lock.json by `weights.lockFile`).";
+      };
+    };
+  });
+in
+{
+  options.weights = {
+    declared = mkOption {
+      type = types.listOf (types.submodule {
+        options = {
+          name = mkOption { type = types.str; };
+          source = mkOption { type = types.str; };
+          target = mkOption { type = types.str; };
+          include = mkOption { type = types.listOf types.str; default = [ ]; };
+          exclude = mkOption { type = types.listOf types.str; default = [ ]; };
+        };
+      });
+      default = [ ];
+      description = "cognix.json `weights` entries, as written by `cognix generate`; each becomes `weights.sets.<name>`.";
+      example = [{ name = "sdxl"; source = "hf://stabilityai/sdxl-turbo@4621659"; target = "/src/weights"; }];
+    };
+
+    lockFile = mkOption {
+      type = types.nullOr types.path;
+      default = null;
+      description = "weights.lock.json written by `cognix lock`; supplies each set's `files`.";
+      example = lib.literalExpression "./weights.lock.json";
+    };
+
+    defaultMode = mkOption {
+      type = types.enum [ "build" "runtime" ];
+      default = "build";
+      description = "Mode of sets that do not set `mode`.";
+    };
+
+    sets = mkOption {
+      type = types.attrsOf setType;
+      default = { };
+      description = "Weight sets by name.";
+    };
+
+    manifestPath = mkOption {
+      type = types.str;
+      default = "/src/.cog/weights.json";
+      description = "Where the image puts the run-time manifest.";
+    };
+
+    downloaderPath = mkOption {
+      type = types.str;
+      default = "/src/.cog/weights_downloader.py";
+      description = "Where the image puts the run-time downloader (run with the image's python).";
+    };
+
+    runtimeRoot = mkOption {
+      type = types.str;
+      default = "/";
+      description = "Directory prepended to run-time targets (a writable location); COGNIX_WEIGHTS_ROOT overrides it when the container starts.";
+    };
+
+    # Outputs, read by the image module (see INTERFACE.md).
+    buildTimePaths = mkOption {
+      type = types.listOf types.attrs;
+      readOnly = true;
+      description = "Build-time sets: [{ name; target; path; }], `path` a store path whose contents go at `target`, each in its own layer.";
+    };
+    runtimeManifestData = mkOption {
+      type = types.attrs;
+      readOnly = true;
+      description = "The run-time manifest as a Nix value (lib-only evaluation).";
+    };
+    runtimeManifest = mkOption {
+      type = types.nullOr types.package;
+      readOnly = true;
+      description = "The run-time manifest file, or null when there are no run-time sets.";
+    };
+    downloader = mkOption {
+      type = types.path;
+      readOnly = true;
+      description = "The stdlib-only Python downloader script.";
+    };
+    runtimeSetNames = mkOption {
+      type = types.listOf types.str;
+      readOnly = true;
+      description = "Names of the run-time sets (what push-weights should upload).";
+    };
+    hasRuntime = mkOption {
+      type = types.bool;
+      readOnly = true;
+      description = "Whether any set is downloaded at run time.";
+    };
+    imageFiles = mkOption {
+      type = types.attrsOf types.path;
+      readOnly = true;
+      description = "Files to add to the image: in-image path -> store path (manifest and downloader; empty without run-time sets).";
+    };
+    environment = mkOption {
+      type = types.attrsOf types.str;
+      readOnly = true;
+      description = "Environment variables the image should set.";
+    };
+    entrypointPrefix = mkOption {
+      type = types.listOf types.str;
+      readOnly = true;
+      description = ''
+        Arguments to put before the server command, after the python
+        interpreter: `python <entrypointPrefix…> -- <server command…>`.
+        Empty without run-time sets.
+      '';
+    };
+  };
+
+  config.weights =
+    let
+      locked = if cfg.lockFile == null then { } else weightsLib.readLock cfg.lockFile;
+      runtimeSets = lib.filterAttrs (_: s: s.mode == "runtime") cfg.sets;
+      buildSets = lib.filterAttrs (_: s: s.mode == "build") cfg.sets;
+      manifestData = weightsLib.manifestOf (lib.attrValues runtimeSets);
+      hasRuntime = runtimeSets != { };
+      manifestFile =
+        if hasRuntime then
+          pkgs.writeText "cognix-weights-manifest.json" (builtins.toJSON manifestData)
+        else null;
+    in
+    {
+      sets = lib.listToAttrs (map
+        (d: lib.nameValuePair d.name {
+          source = lib.mkDefault d.source;
+          target = lib.mkDefault d.target;
+          include = lib.mkDefault d.include;
+          exclude = lib.mkDefault d.exclude;
+          files = lib.mkDefault (weightsLib.lockedFiles locked d);
+        })
+        cfg.declared);
+
+      buildTimePaths = lib.mapAttrsToList
+        (_: s: {
+          inherit (s) name;
+          target = weightsLib.checkTarget "weights.sets.${s.name}" s.target;
+          path = weightsLib.buildSet { inherit pkgs; set = s; };
+        })
+        buildSets;
+
+      runtimeManifestData = manifestData;
+      runtimeManifest = manifestFile;
+      downloader = ../../lib/weights/downloader.py;
+      inherit hasRuntime;
+      runtimeSetNames = lib.attrNames runtimeSets;
+      imageFiles = lib.optionalAttrs hasRuntime {
+        ${cfg.manifestPath} = manifestFile;
+        ${cfg.downloaderPath} = ../../lib/weights/downloader.py;
+      };
+      environment = lib.optionalAttrs hasRuntime {
+        COGNIX_WEIGHTS_MANIFEST = cfg.manifestPath;
+        COGNIX_WEIGHTS_DOWNLOADER = cfg.downloaderPath;
+        COGNIX_WEIGHTS_ROOT = cfg.runtimeRoot;
+      };
+      entrypointPrefix = lib.optionals hasRuntime [
+        cfg.downloaderPath
+        "--manifest"
+        cfg.manifestPath
+      ];
+    };
+}

@@ -1,0 +1,25 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { COG_YAML } from "../generate/read-config.ts";
+import { CognixError } from "../util/errors.ts";
+import { generateIn } from "./generate-in.ts";
+
+/**
+ * Fails with a user error when `<modelDir>/cognix.json` is missing or is not
+ * what `cognix generate` would write now (cog.yaml or a requirements file
+ * changed since). Models without cog.yaml (cognix.json written by hand) pass.
+ */
+export function assertCognixJsonFresh(modelDir: string, cwd: string): void {
+  if (!existsSync(join(modelDir, COG_YAML))) return;
+  const shown = relative(cwd, modelDir) || ".";
+  const file = join(shown, "cognix.json");
+  const regen = `run \`cognix generate${shown === "." ? "" : ` ${shown}`}\``;
+  let current: string;
+  try {
+    current = readFileSync(join(modelDir, "cognix.json"), "utf8");
+  } catch {
+    throw new CognixError({ file, message: `missing: ${regen}` });
+  }
+  const expected = generateIn(modelDir, shown).json;
+  if (current !== expected) throw new CognixError({ file, message: `stale: cog.yaml or its requirements changed since it was generated; ${regen}` });
+}

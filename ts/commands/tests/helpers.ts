@@ -1,0 +1,71 @@
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import type { Context } from "../context.ts";
+
+export const here = dirname(fileURLToPath(import.meta.url));
+export const repo = join(here, "..", "..", "..");
+export const fixtures = join(here, "fixtures");
+
+export interface Captured {
+  ctx: Context;
+  out: () => string;
+  err: () => string;
+}
+
+/** A context writing into strings; `env` replaces the process environment (PATH included). */
+export function capture(cwd: string, env: NodeJS.ProcessEnv = process.env, tty = false): Captured {
+  let out = "";
+  let err = "";
+  const sink = (append: (s: string) => void): Writable & { isTTY?: boolean } => {
+    const w = new Writable({
+      write(chunk: Buffer | string, _enc, cb) {
+        append(chunk.toString());
+        cb();
+      },
+    }) as Writable & { isTTY?: boolean };
+    w.isTTY = tty;
+    return w;
+  };
+  return {
+    ctx: { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), env, cwd },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `cognix-${prefix}-`));
+}
+
+/** A shell script named `name` in `binDir` (created), standing in for a tool. */
+export function fakeTool(binDir: string, name: string, script: string): string {
+  mkdirSync(binDir, { recursive: true });
+  const file = join(binDir, name);
+  writeFileSync(file, `#!/bin/sh\n${script}\n`);
+  chmodSync(file, 0o755);
+  return file;
+}
+
+/**
+ * PATH with only basic host tools (in `parent/hostbin`) after `extra`: docker,
+ * podman, cog and nix are absent unless faked. `parent` is the test's temp dir.
+ */
+export function isolatedPath(parent: string, ...extra: string[]): string {
+  const bin = join(parent, "hostbin");
+  if (!existsSync(bin)) {
+    mkdirSync(bin);
+    for (const tool of ["sh", "cat", "head", "wc", "dd", "printf", "echo", "sleep", "env", "tee"]) {
+      const found = spawnSync("/bin/sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
+      if (found.startsWith("/")) symlinkSync(found, join(bin, tool));
+    }
+  }
+  return [...extra, bin].join(":");
+}
+
+export function have(cmd: string, args: string[] = ["--version"]): boolean {
+  return spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
+}

@@ -1,0 +1,96 @@
+import type { Writable } from "node:stream";
+import { readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import { writeFileAtomic } from "../util/atomic-write.ts";
+import { CognixError, formatProblem, type Problem } from "../util/errors.ts";
+import { COGNIX_JSON, generate, projectRootOf } from "./generate.ts";
+
+export interface Io {
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+}
+
+export const GENERATE_HELP = `Usage: cognix generate [DIR] [--json] [--check]
+
+Reads DIR/cog.yaml (default: the current directory) and the files it names,
+checks them, resolves versions and writes DIR/cognix.json.
+
+Options:
+  --check    write nothing; exit 1 if DIR/cognix.json is missing or stale
+  --json     print the result as JSON on stdout
+  -h, --help show this help
+`;
+
+interface GenerateArgs {
+  dir: string;
+  json: boolean;
+  check: boolean;
+}
+
+function usage(message: string): CognixError {
+  return new CognixError({ message: `${message}\n\n${GENERATE_HELP.trimEnd()}` }, 2);
+}
+
+function parseArgs(argv: readonly string[]): GenerateArgs | "help" {
+  const args: GenerateArgs = { dir: ".", json: false, check: false };
+  let dirSeen = false;
+  for (const a of argv) {
+    if (a === "-h" || a === "--help") return "help";
+    else if (a === "--json") args.json = true;
+    else if (a === "--check") args.check = true;
+    else if (a.startsWith("-") && a !== "-") throw usage(`unknown option ${a}`);
+    else if (dirSeen) throw usage(`unexpected argument ${a}: give one model directory`);
+    else {
+      args.dir = a;
+      dirSeen = true;
+    }
+  }
+  return args;
+}
+
+/** Problems carry model-relative file names; show them relative to where the user is. */
+function inDir(dir: string, p: Problem): Problem {
+  if (p.file === undefined || isAbsolute(p.file) || dir === ".") return p;
+  return { ...p, file: join(dir, p.file) };
+}
+
+function readIfExists(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/** `cognix generate`: returns the exit code. Usage errors are thrown (exit 2). */
+export function runGenerate(argv: readonly string[], io: Io): number {
+  const args = parseArgs(argv);
+  if (args === "help") {
+    io.stdout.write(GENERATE_HELP);
+    return 0;
+  }
+  const out = join(args.dir, COGNIX_JSON);
+  try {
+    projectRootOf(args.dir);
+    const result = generate(args.dir);
+    // Warnings name files relative to the model directory, as cognix.json records them.
+    for (const w of result.warnings) io.stderr.write(`warning: ${w}\n`);
+    const current = readIfExists(out);
+    const upToDate = current === result.json;
+    if (args.check) {
+      if (!upToDate) io.stderr.write(`${out}: ${current === null ? "missing" : "stale"}: run cognix generate${args.dir === "." ? "" : ` ${args.dir}`}\n`);
+      if (args.json) io.stdout.write(`${JSON.stringify({ ok: upToDate, path: out, stale: !upToDate, warnings: result.warnings })}\n`);
+      return upToDate ? 0 : 1;
+    }
+    if (!upToDate) writeFileAtomic(out, result.json);
+    if (args.json) io.stdout.write(`${JSON.stringify({ ok: true, path: out, changed: !upToDate, warnings: result.warnings })}\n`);
+    else if (io.stderr.isTTY) io.stderr.write(upToDate ? `${out} is up to date\n` : `wrote ${out}\n`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof CognixError)) throw err;
+    const problems = err.problems.map((p) => inDir(args.dir, p));
+    for (const p of problems) io.stderr.write(`${formatProblem(p)}\n`);
+    if (args.json) io.stdout.write(`${JSON.stringify({ ok: false, path: out, problems: problems.map((p) => ({ ...p, text: formatProblem(p) })) })}\n`);
+    return err.exitCode;
+  }
+}

@@ -1,0 +1,48 @@
+import type { Problem } from "../util/errors.ts";
+import type { YamlSource } from "./yaml-source.ts";
+
+/** Names Cog sets or relies on itself; a trailing `*` matches a prefix. */
+export const RESERVED_ENVIRONMENT = [
+  "PATH",
+  "LD_LIBRARY_PATH",
+  "PYTHONPATH",
+  "VIRTUAL_ENV",
+  "PYTHONUNBUFFERED",
+  "R8_*",
+  "REPLICATE_*",
+  "LIBRARY_PATH",
+  "CUDA_*",
+  "NVIDIA_*",
+  "NV_*",
+  "PGET_*",
+  "HF_ENDPOINT",
+  "HF_HUB_ENABLE_HF_TRANSFER",
+  "KUBERNETES_*",
+] as const;
+
+export function reservedBy(name: string): string | undefined {
+  return RESERVED_ENVIRONMENT.find((p) => (p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : name === p));
+}
+
+/** `environment` entries as NAME -> value; reserved and repeated names are problems. */
+export function parseEnvironment(src: YamlSource, entries: readonly string[], problems: Problem[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  entries.forEach((entry, i) => {
+    const loc = src.locate(["environment", i]);
+    const eq = entry.indexOf("=");
+    // The schema pattern already rejects entries without NAME=.
+    if (eq <= 0) return;
+    const name = entry.slice(0, eq);
+    const pattern = reservedBy(name);
+    if (pattern !== undefined) {
+      problems.push({ ...loc, message: `environment variable "${name}" is reserved for Cog's own use${pattern !== name ? ` (${pattern})` : ""}` });
+      return;
+    }
+    if (Object.hasOwn(env, name)) {
+      problems.push({ ...loc, message: `environment variable "${name}" is already defined` });
+      return;
+    }
+    env[name] = entry.slice(eq + 1);
+  });
+  return env;
+}

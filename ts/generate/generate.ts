@@ -1,0 +1,120 @@
+import { realpathSync, statSync } from "node:fs";
+import type { CognixConfig } from "../types/cognix.ts";
+import { canonicalJson } from "../util/canonical-json.ts";
+import { CognixError, formatProblem, type Problem } from "../util/errors.ts";
+import { validateAgainst } from "../schema/validators.ts";
+import { mapSystemPackages } from "./apt/index.ts";
+import { mergeIndexes } from "./indexes.ts";
+import { COG_YAML, readCogConfig, sortProblems, type CogInput } from "./read-config.ts";
+import { cogConfigLabel } from "./resolve/cog-config.ts";
+import { resolve, type Resolved } from "./resolve/index.ts";
+
+export const COGNIX_JSON = "cognix.json";
+
+export interface Generated {
+  config: CognixConfig;
+  /** The exact bytes of cognix.json. */
+  json: string;
+  /** Warnings as `file:line:column: key: message`, file names relative to the model directory. */
+  warnings: string[];
+}
+
+/** The model directory, absolute and symlink-free; a CognixError when it is not a directory. */
+export function projectRootOf(dir: string): string {
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    throw new CognixError({ file: dir, message: "model directory not found" });
+  }
+  if (!statSync(real).isDirectory()) throw new CognixError({ file: dir, message: "not a directory" });
+  return real;
+}
+
+function runResolvers(input: CogInput): { resolved: Resolved; systemPackages: CognixConfig["systemPackages"] } {
+  const problems: Problem[] = [];
+  let resolved: Resolved | undefined;
+  let systemPackages: CognixConfig["systemPackages"] | undefined;
+  try {
+    resolved = resolve({
+      gpu: input.gpu,
+      pythonVersion: input.python.value,
+      pythonVersionLoc: input.python.loc,
+      requirements: input.requirements.requirements,
+      ...(input.cuda ? { cuda: input.cuda } : {}),
+      ...(input.cudnn ? { cudnn: input.cudnn } : {}),
+      ...(input.sdkVersion ? { sdkVersion: input.sdkVersion } : {}),
+    });
+  } catch (err) {
+    if (!(err instanceof CognixError)) throw err;
+    problems.push(...err.problems);
+  }
+  try {
+    systemPackages = mapSystemPackages(input.systemPackages);
+  } catch (err) {
+    if (!(err instanceof CognixError)) throw err;
+    problems.push(...err.problems);
+  }
+  if (problems.length > 0 || resolved === undefined || systemPackages === undefined) throw new CognixError(sortProblems(problems));
+  return { resolved, systemPackages };
+}
+
+/** Everything `cognix generate` computes for a model directory, without writing anything. */
+export function generate(dir: string): Generated {
+  const root = projectRootOf(dir);
+  const input = readCogConfig(root);
+  const { resolved, systemPackages } = runResolvers(input);
+
+  const problems: Problem[] = [];
+  const req = input.requirements;
+  const indexes = mergeIndexes(resolved.indexes, [...req.indexUrls, ...req.extraIndexUrls], problems);
+  if (problems.length > 0) throw new CognixError(sortProblems(problems));
+
+  const warnings = [
+    ...input.warnings.map(formatProblem),
+    ...req.indexUrls.map((u) => formatProblem({ ...u.loc, message: "--index-url is used as an extra index beside PyPI" })),
+    ...req.warnings,
+    ...resolved.warnings,
+  ];
+  const [mainFile, ...included] = req.files;
+  const config: CognixConfig = {
+    formatVersion: 1,
+    source: {
+      cogYaml: COG_YAML,
+      cogYamlSha256: input.cogYamlSha256,
+      requirementsFile: input.requirementsFile,
+      requirementsSha256: input.requirementsFile !== null ? (mainFile?.sha256 ?? null) : null,
+      requirementsIncludes: included.map((f) => ({ path: f.path, sha256: f.sha256 })),
+    },
+    python: {
+      version: input.python.value,
+      requirements: resolved.requirements,
+      indexes,
+      findLinks: [...new Set(req.findLinks.map((f) => f.value))],
+      options: req.options,
+    },
+    gpu: input.gpu,
+    cuda: resolved.cuda,
+    torch: resolved.torch,
+    tensorflow: resolved.tensorflow,
+    systemPackages,
+    run: input.run,
+    predict: input.predict,
+    train: input.train,
+    concurrency: { max: input.concurrencyMax },
+    environment: input.environment,
+    weights: input.weights,
+    cog: { sdkVersion: resolved.cogSdkVersion },
+    image: input.image,
+    labels: { "run.cog.config": cogConfigLabel(input.raw, resolved) },
+    warnings,
+  };
+
+  // Our own output must meet the contract; a failure here is a bug, not a user error.
+  const errs = validateAgainst("cognix", config);
+  if (errs.length > 0) {
+    const detail = errs.map((e) => `${e.instancePath || "/"} ${e.message ?? e.keyword}`).join("; ");
+    throw new Error(`generated ${COGNIX_JSON} does not match schemas/cognix.schema.json: ${detail}`);
+  }
+  return { config, json: canonicalJson(config), warnings };
+}

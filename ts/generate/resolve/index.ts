@@ -1,0 +1,94 @@
+import { CognixError, type Location, type Problem } from "../../util/errors.ts";
+import { chooseCuda } from "./choose-cuda.ts";
+import { cudaValueProblem } from "./cuda.ts";
+import { findFrameworks } from "./frameworks.ts";
+import { pythonMinor, pythonRange } from "./python.ts";
+import { rewriteRequirements } from "./rewrite.ts";
+import { resolveSdk } from "./sdk.ts";
+import { findTensorflow } from "./tensorflow.ts";
+
+/** One normalized PEP 508 line and where it came from. */
+export interface Requirement { text: string; loc: Location }
+
+export interface ResolveInput {
+  gpu: boolean;
+  /** As written: "3.11" or "3.12.4". */
+  pythonVersion: string;
+  pythonVersionLoc: Location;
+  requirements: Requirement[];
+  cuda?: { value: string; loc: Location };
+  cudnn?: { value: string; loc: Location };
+  sdkVersion?: { value: string; loc: Location };
+}
+
+export interface Resolved {
+  cuda: { version: string; cudnn: string } | null;
+  /** version is the exact pin, else the lowest bound of a range, else "". */
+  torch: { version: string; torchvision: string | null; torchaudio: string | null; variant: string; indexUrl: string | null } | null;
+  tensorflow: { version: string; package: string } | null;
+  /** Rewritten lines, same order. */
+  requirements: string[];
+  indexes: { name: string; url: string; packages: string[] }[];
+  cogSdkVersion: string;
+  warnings: string[];
+}
+
+/**
+ * Applies Cog's version rules to a build. Throws a CognixError listing every
+ * problem found, each with its location.
+ */
+export function resolve(input: ResolveInput): Resolved {
+  const problems: Problem[] = [];
+  const warnings: string[] = [];
+
+  const py = pythonMinor(input.pythonVersion, input.pythonVersionLoc);
+  const python = typeof py === "string" ? py : null;
+  if (typeof py !== "string") problems.push(py);
+
+  const sdk = resolveSdk(input.sdkVersion, python);
+  if (typeof sdk !== "string") problems.push(sdk);
+
+  const { torch, tensorflow } = findFrameworks(input.requirements);
+
+  let cuda: Resolved["cuda"] = null;
+  if (input.gpu) {
+    cuda = chooseCuda({ cuda: input.cuda, cudnn: input.cudnn, torch, tensorflow, python }, problems, warnings);
+  } else {
+    const bad = input.cuda === undefined ? null : cudaValueProblem(input.cuda.value.trim());
+    if (bad !== null && input.cuda) problems.push({ ...input.cuda.loc, message: bad });
+    if (input.cuda !== undefined || input.cudnn !== undefined) {
+      warnings.push("build.cuda and build.cudnn have no effect unless build.gpu is true");
+    }
+  }
+
+  const rewritten = rewriteRequirements({ requirements: input.requirements, gpu: input.gpu, cuda, python, torch }, problems, warnings);
+
+  let tf: Resolved["tensorflow"] = null;
+  if (tensorflow !== null) {
+    const match = tensorflow.kind === "none" ? null : findTensorflow(tensorflow.version);
+    const exact = tensorflow.kind === "exact" && match !== null && !match.bySeries;
+    tf = {
+      version: tensorflow.version,
+      package: exact ? (input.gpu ? match.build.gpuPackage : match.build.cpuPackage) : tensorflow.text,
+    };
+    if (match !== null && python !== null && !match.build.pythons.includes(python)) {
+      const message = `${tensorflow.text}: tensorflow ${match.build.version} has no wheels for Python ${python} (it has Python ${pythonRange(match.build.pythons)}); use a python_version it supports or another tensorflow`;
+      if (tensorflow.kind === "exact") problems.push({ ...tensorflow.loc, message });
+      else warnings.push(message);
+    }
+    if (tensorflow.kind === "range") {
+      warnings.push(`${tensorflow.text}: a range, so uv.lock decides which tensorflow is installed; pin an exact version for a CUDA that is known to match`);
+    }
+  }
+
+  if (problems.length > 0) throw new CognixError(problems);
+  return {
+    cuda,
+    torch: rewritten.torch,
+    tensorflow: tf,
+    requirements: rewritten.requirements,
+    indexes: rewritten.indexes,
+    cogSdkVersion: sdk as string,
+    warnings: [...new Set(warnings)],
+  };
+}

@@ -1,0 +1,26 @@
+import type { Location, Problem } from "../../util/errors.ts";
+
+/** Python minors cognix builds images for. */
+export const SUPPORTED_PYTHONS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"] as const;
+
+/** "3.11" or "3.12.4" → "3.11"; a Problem when it is not a supported Python. */
+export function pythonMinor(version: string, loc: Location): string | Problem {
+  const m = /^\s*(\d+)\.(\d+)(?:\.(\d+))?\s*$/.exec(version);
+  if (!m) {
+    return { ...loc, message: `python_version "${version}" must be major.minor or major.minor.patch, e.g. "3.11"` };
+  }
+  const minor = `${Number(m[1])}.${Number(m[2])}`;
+  if (!(SUPPORTED_PYTHONS as readonly string[]).includes(minor)) {
+    return {
+      ...loc,
+      message: `Python ${minor} is not supported; use one of ${SUPPORTED_PYTHONS.join(", ")}`,
+    };
+  }
+  return minor;
+}
+
+/** "3.10–3.12" style summary of a list of minors. */
+export function pythonRange(pythons: readonly string[]): string {
+  if (pythons.length === 0) return "none";
+  return pythons.length === 1 ? pythons[0]! : `${pythons[0]}–${pythons[pythons.length - 1]}`;
+}

@@ -1,0 +1,191 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { validateAgainst } from "../../schema/validators.ts";
+import type { CognixConfig } from "../../types/cognix.ts";
+import { FIXTURES, PROBLEM_LINE, copyFixture, runCli } from "./helpers.ts";
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+function scratch(rel: string): string {
+  const f = copyFixture(rel);
+  cleanups.push(f.cleanup);
+  return f.dir;
+}
+
+describe("cognix generate (subprocess)", () => {
+  it("writes a cognix.json that meets the schema and reflects every key", async () => {
+    const dir = scratch("valid/all-keys");
+    const r = await runCli(["generate", dir]);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    const text = readFileSync(join(dir, "cognix.json"), "utf8");
+    const cfg = JSON.parse(text) as CognixConfig;
+    expect(validateAgainst("cognix", cfg)).toEqual([]);
+    expect(cfg.python.version).toBe("3.11");
+    // Comments, continuations, markers, includes and hashes from requirements.txt.
+    expect(cfg.python.requirements).toEqual([
+      "numpy==1.26.4",
+      'pillow>=10 ; python_version >= "3.8"',
+      "transformers==4.44.0",
+      "./wheels/localpkg-0.1.0-py3-none-any.whl",
+      "scipy==1.13.1",
+    ]);
+    expect(cfg.python.findLinks).toEqual(["https://example.org/wheels"]);
+    expect(cfg.python.options).toEqual(["--pre"]);
+    expect(cfg.python.indexes.map((i) => i.url)).toContain("https://example.org/simple");
+    expect(cfg.source.requirementsFile).toBe("requirements.txt");
+    expect((cfg.source.requirementsIncludes ?? []).map((f) => f.path)).toEqual(["reqs/extra.txt"]);
+    expect(cfg.run[1]).toEqual({ command: "cat /run/secrets/hf_token > /dev/null", mounts: [{ type: "secret", id: "hf_token", target: "/run/secrets/hf_token" }] });
+    expect(cfg.environment).toEqual({ HF_HOME: "/src/.hf", GREETING: "hello world" });
+    expect(cfg.weights).toEqual([
+      { name: "base-model", source: "hf://example/base@main", target: "/src/weights/base", include: ["*.safetensors"], exclude: ["*.bin"] },
+      { name: "vae", source: "hf://example/vae", target: "/src/weights/vae", include: ["*.json"], exclude: ["*.md"] },
+    ]);
+    expect(cfg.concurrency).toEqual({ max: 2 });
+    expect(cfg.predict).toBe("predict.py:Predictor");
+    expect(cfg.train).toBe("train.py:train");
+    expect(cfg.image).toBe("r8.im/example/all-keys");
+    expect(cfg.gpu).toBe(true);
+    expect(cfg.cuda).toEqual({ version: "12.1", cudnn: "8" });
+    expect(cfg.cog.sdkVersion).toBe("0.16.8");
+    expect(cfg.systemPackages.map((p) => p.apt)).toEqual(["ffmpeg", "libgl1"]);
+    expect(JSON.parse(cfg.labels["run.cog.config"])).toMatchObject({ build: { gpu: true, python_version: "3.11" } });
+    // The cog SDK 0.16 pinned here reads concurrency.max: no deprecation warning.
+    expect(r.stderr).not.toMatch(/concurrency\.max: deprecated/);
+    expect(text.endsWith("\n")).toBe(true);
+  });
+
+  it("with cog SDK 0.17+ pinned, warns that predict and concurrency.max have newer spellings", async () => {
+    const dir = scratch("valid/sdk-017");
+    const r = await runCli(["generate", dir]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^warning: cog\.yaml:4:1: predict: deprecated with cog SDK 0\.17\+: write run: "predict\.py:Predictor" instead/m);
+    expect(r.stderr).toMatch(/^warning: cog\.yaml:6:3: concurrency\.max: deprecated with cog SDK 0\.17\+/m);
+    const cfg = JSON.parse(readFileSync(join(dir, "cognix.json"), "utf8")) as CognixConfig;
+    expect(cfg.warnings.filter((w) => w.includes("deprecated"))).toHaveLength(2);
+  });
+
+  it("accepts the deprecated and removed keys, warning about each", async () => {
+    const dir = scratch("valid/legacy-keys");
+    const r = await runCli(["generate", dir]);
+    expect(r.code).toBe(0);
+    const cfg = JSON.parse(readFileSync(join(dir, "cognix.json"), "utf8")) as CognixConfig;
+    for (const key of ["python_packages", "python_extra_index_urls", "python_find_links", "pre_install", "cog_runtime", "fast", "architectures"]) {
+      expect(r.stderr).toMatch(new RegExp(`^warning: cog\\.yaml:\\d+:\\d+: build\\.${key}: `, "m"));
+    }
+    // The default cog SDK (0.16) reads `predict` from cog.yaml: not deprecated for it.
+    expect(r.stderr).not.toMatch(/predict: deprecated/);
+    expect(r.stderr).toMatch(/^warning: cog\.yaml:\d+:\d+: tests: /m);
+    expect(cfg.python.version).toBe("3.11"); // unquoted 3.11 read from its YAML text
+    expect(cfg.python.findLinks).toEqual(["https://example.org/wheels"]);
+    expect(cfg.python.indexes.map((i) => i.url)).toContain("https://example.org/simple");
+    expect(cfg.run).toEqual([{ command: "pip install --upgrade pip", mounts: [] }]);
+    expect(cfg.weights).toEqual([{ name: "weights-dir", source: "weights-dir", target: "/cache/weights-dir" }]);
+    expect(cfg.image).toBe("r8.im/example/legacy-keys");
+    expect(cfg.warnings.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it("is byte-identical whatever TZ, umask, locale or path spelling", async () => {
+    const a = scratch("valid/all-keys");
+    const b = scratch("valid/all-keys");
+    await runCli(["generate", a], { env: { TZ: "UTC", LANG: "C", LC_ALL: "C" } });
+    await runCli(["generate", "."], { cwd: b, env: { TZ: "Pacific/Chatham", LANG: "tr_TR.UTF-8", LC_ALL: "tr_TR.UTF-8" } });
+    const first = readFileSync(join(a, "cognix.json"));
+    expect(readFileSync(join(b, "cognix.json")).equals(first)).toBe(true);
+    // Again in place: unchanged bytes, and --check agrees.
+    await runCli(["generate", a], { env: { TZ: "Asia/Kolkata" } });
+    expect(readFileSync(join(a, "cognix.json")).equals(first)).toBe(true);
+    expect((await runCli(["generate", a, "--check"])).code).toBe(0);
+  });
+
+  it("--check reports a stale or missing cognix.json and writes nothing", async () => {
+    const dir = scratch("valid/all-keys");
+    const missing = await runCli(["generate", dir, "--check"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/cognix\.json: missing/);
+    expect(existsSync(join(dir, "cognix.json"))).toBe(false);
+
+    expect((await runCli(["generate", dir])).code).toBe(0);
+    const before = readFileSync(join(dir, "cognix.json"), "utf8");
+    // A change in a file pulled in with -r makes it stale.
+    writeFileSync(join(dir, "reqs", "extra.txt"), "scipy==1.14.0\n");
+    const stale = await runCli(["generate", dir, "--check", "--json"]);
+    expect(stale.code).toBe(1);
+    expect(JSON.parse(stale.stdout)).toMatchObject({ ok: false, stale: true });
+    expect(readFileSync(join(dir, "cognix.json"), "utf8")).toBe(before);
+  });
+
+  it("--json prints a machine-readable result for success and failure", async () => {
+    const good = scratch("valid/legacy-keys");
+    const ok = await runCli(["generate", good, "--json"]);
+    expect(ok.code).toBe(0);
+    const res = JSON.parse(ok.stdout) as { ok: boolean; changed: boolean; warnings: string[] };
+    expect(res.ok).toBe(true);
+    expect(res.changed).toBe(true);
+    expect(res.warnings.some((w) => w.includes("build.python_packages"))).toBe(true);
+
+    const bad = scratch("broken/unknown-key");
+    const fail = await runCli(["generate", bad, "--json"]);
+    expect(fail.code).toBe(1);
+    const out = JSON.parse(fail.stdout) as { ok: boolean; problems: { file: string; line: number; column: number; path: (string | number)[]; message: string }[] };
+    expect(out.ok).toBe(false);
+    expect(out.problems[0]).toMatchObject({ line: 2, column: 3, path: ["build", "pythn_version"] });
+    expect(out.problems[0]?.file.endsWith("cog.yaml")).toBe(true);
+  });
+
+  it("leaves an existing cognix.json untouched when the input is broken", async () => {
+    const dir = scratch("broken/wrong-type");
+    writeFileSync(join(dir, "cognix.json"), "previous\n");
+    const r = await runCli(["generate", dir]);
+    expect(r.code).toBe(1);
+    expect(readFileSync(join(dir, "cognix.json"), "utf8")).toBe("previous\n");
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("gives usage errors exit code 2 and answers --help and --version", async () => {
+    expect((await runCli(["generate", "--frobnicate"])).code).toBe(2);
+    expect((await runCli(["generate", "a", "b"])).code).toBe(2);
+    expect((await runCli(["frobnicate"])).code).toBe(2);
+    expect((await runCli([])).code).toBe(2);
+    const help = await runCli(["generate", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: cognix generate/);
+    expect((await runCli(["--help"])).stdout).toMatch(/generate \[DIR\]/);
+    const v = await runCli(["--version"]);
+    const pkg = JSON.parse(readFileSync(join(FIXTURES, "..", "..", "..", "..", "package.json"), "utf8")) as { version: string };
+    expect(v.stdout.trim()).toBe(pkg.version);
+  });
+
+  it("reports a missing model directory or cog.yaml as a user error", async () => {
+    const r = await runCli(["generate", join(FIXTURES, "does-not-exist")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/model directory not found/);
+    const dir = scratch("valid/all-keys/reqs");
+    const r2 = await runCli(["generate", dir]);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(/cog\.yaml: cog\.yaml not found/);
+    expect(r2.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("broken fixtures", () => {
+  const names = readdirSync(join(FIXTURES, "broken")).sort();
+  // Each case owns its scratch copy, so they can run side by side.
+  it.concurrent.each(names)("%s: exit 1, one located line per problem, nothing written", async (name) => {
+    const f = copyFixture(`broken/${name}`);
+    try {
+      const r = await runCli(["generate", f.dir]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+      const lines = r.stderr.trimEnd().split("\n").filter((l) => !l.startsWith("warning: "));
+      expect(lines.length).toBeGreaterThan(0);
+      for (const l of lines) expect(l.startsWith(f.dir) ? l.slice(f.dir.length + 1) : l).toMatch(name === "empty" ? /^cog\.yaml: / : PROBLEM_LINE);
+      expect(existsSync(join(f.dir, "cognix.json"))).toBe(false);
+    } finally {
+      f.cleanup();
+    }
+  });
+});

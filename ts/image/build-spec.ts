@@ -1,0 +1,98 @@
+import { CognixError } from "../util/errors.ts";
+import { imageConfigBlob, imageManifestBlob } from "./oci-image.ts";
+import { digestLayer } from "./layer-source.ts";
+import { planLayers, type PlanOptions } from "./plan.ts";
+import { SPEC_VERSION } from "./spec-file.ts";
+import type { ClosureNode, ImageConfig, ImageSpec, LayerSpec, RootEntry } from "./spec-types.ts";
+
+export const DEFAULT_CREATED = "1970-01-01T00:00:01Z";
+
+export interface SpecInputs {
+  closure: ClosureNode[];
+  config: ImageConfig;
+  root?: RootEntry[];
+  ownLayer?: string[];
+  maxLayers?: number;
+  ownLayerThreshold?: number;
+  buckets?: number;
+  created?: string;
+  architecture?: string;
+  name?: string;
+  tag?: string;
+}
+
+/** Seconds since the epoch of an RFC 3339 time, the mtime of every entry. */
+function epochOf(created: string): number {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(created)) {
+    throw new CognixError({ path: ["created"], message: `expected an RFC 3339 time such as ${DEFAULT_CREATED}, got ${JSON.stringify(created)}` });
+  }
+  return Math.floor(Date.parse(created) / 1000);
+}
+
+/** Root layers: each `"layer": "own"` copy alone, then everything else in one top layer. */
+function rootLayers(root: readonly RootEntry[]): LayerSpec[] {
+  const own = root.filter((e) => e.type === "copy" && e.layer === "own");
+  const top = root.filter((e) => !(e.type === "copy" && e.layer === "own"));
+  const layers: LayerSpec[] = own.map((e) => ({ id: `copy:${e.path}`, kind: "root", entries: [e] }));
+  if (top.length > 0) layers.push({ id: "root", kind: "root", entries: [...top] });
+  return layers;
+}
+
+/** Plans the layers without reading any file content. */
+export function planSpec(inputs: SpecInputs): ImageSpec {
+  const created = inputs.created ?? "1970-01-01T00:00:01Z";
+  const root = inputs.root ?? [];
+  const roots = rootLayers(root);
+  const opts: PlanOptions = { reservedLayers: roots.length, ownLayer: inputs.ownLayer ?? [] };
+  if (inputs.maxLayers !== undefined) opts.maxLayers = inputs.maxLayers;
+  if (inputs.ownLayerThreshold !== undefined) opts.ownLayerThreshold = inputs.ownLayerThreshold;
+  if (inputs.buckets !== undefined) opts.buckets = inputs.buckets;
+  const plan = planLayers(inputs.closure, opts);
+  const layers = [...plan.layers, ...roots];
+  if (layers.length === 0) throw new CognixError({ message: "nothing to put in the image: the closure and the root entries are empty" });
+  return {
+    version: SPEC_VERSION,
+    name: inputs.name ?? "cognix-image",
+    tag: inputs.tag ?? "latest",
+    created,
+    mtime: epochOf(created),
+    architecture: inputs.architecture ?? "amd64",
+    os: "linux",
+    config: inputs.config,
+    closure: inputs.closure,
+    root,
+    ownLayer: inputs.ownLayer ?? [],
+    planner: plan.planner,
+    layers,
+  };
+}
+
+export interface DigestProgress {
+  start(totalBytes: number, layers: number): void;
+  layer(index: number, id: string): void;
+  bytes(n: number): void;
+  done(): void;
+}
+
+/**
+ * Tars and digests every layer once (streaming) and records diffIds, sizes,
+ * hard links, and the config and manifest digests in the spec.
+ */
+export async function digestSpec(spec: ImageSpec, progress?: DigestProgress): Promise<ImageSpec> {
+  const narTotal = spec.layers.reduce((s, l) => s + (l.narSize ?? 0), 0);
+  progress?.start(narTotal, spec.layers.length);
+  const layers: LayerSpec[] = [];
+  for (const [i, layer] of spec.layers.entries()) {
+    progress?.layer(i, layer.id);
+    const d = await digestLayer(spec, layer, progress ? (n) => progress.bytes(n) : undefined);
+    const out: LayerSpec = { ...layer, diffId: d.diffId, size: d.size };
+    if (Object.keys(d.hardlinks).length > 0) out.hardlinks = d.hardlinks;
+    else delete out.hardlinks;
+    layers.push(out);
+  }
+  progress?.done();
+  const digested: ImageSpec = { ...spec, layers };
+  const config = imageConfigBlob(digested);
+  const manifest = imageManifestBlob(digested, config);
+  return { ...digested, configDigest: config.digest, configSize: config.size, manifestDigest: manifest.digest };
+}

@@ -1,0 +1,36 @@
+import { archiveChunks, type ArchiveItem } from "./archive-tar.ts";
+import { hexOf, imageConfigBlob, digestedLayers } from "./oci-image.ts";
+import { layerChunks } from "./layer-source.ts";
+import type { ImageSpec } from "./spec-types.ts";
+import { sortKeys } from "../util/canonical-json.ts";
+
+/**
+ * A docker-archive (`docker save` format, as `docker load` and `podman load`
+ * read it): one `<diffId>/layer.tar` per layer, the config, manifest.json.
+ */
+export function dockerArchiveChunks(spec: ImageSpec, repoTag: string, onLayer?: (id: string) => void): AsyncGenerator<Buffer> {
+  const config = imageConfigBlob(spec);
+  const layers = digestedLayers(spec);
+  const items: ArchiveItem[] = [];
+  const written = new Set<string>();
+  for (const layer of layers) {
+    const dir = hexOf(layer.diffId);
+    if (written.has(dir)) continue;
+    written.add(dir);
+    items.push({ name: dir, type: "dir" });
+    items.push({
+      name: `${dir}/layer.tar`,
+      type: "file",
+      size: layer.size,
+      chunks: () => {
+        onLayer?.(layer.id);
+        return layerChunks(spec, layer);
+      },
+    });
+  }
+  const configName = `${hexOf(config.digest)}.json`;
+  items.push({ name: configName, type: "file", bytes: config.bytes });
+  const manifest = [{ Config: configName, RepoTags: [repoTag], Layers: layers.map((l) => `${hexOf(l.diffId)}/layer.tar`) }];
+  items.push({ name: "manifest.json", type: "file", bytes: Buffer.from(JSON.stringify(sortKeys(manifest)), "utf8") });
+  return archiveChunks(items, spec.mtime);
+}

@@ -1,0 +1,9 @@
+import type { Writable } from "node:stream";
+
+/** Where a command writes; a terminal is told apart by `isTTY`. */
+export type OutStream = Writable & { isTTY?: boolean; columns?: number };
+
+export interface Io {
+  stdout: OutStream;
+  stderr: OutStream;
+}

@@ -1,0 +1,54 @@
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { CognixError } from "../util/errors.ts";
+import { COMMANDS, USAGE } from "./commands.ts";
+import type { Io } from "./io.ts";
+
+/** `cognix image …`: returns the exit code; user errors print one line each, no stack. */
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    (name === undefined ? io.stderr : io.stdout).write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.stderr.write(`cognix image: unknown command ${JSON.stringify(name)}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(rest, io);
+  } catch (err) {
+    if (err instanceof CognixError) {
+      io.stderr.write(`cognix image ${name}: ${err.message.split("\n").join(`\ncognix image ${name}: `)}\n`);
+      return err.exitCode;
+    }
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === "EPIPE") return 1;
+    io.stderr.write(`cognix image ${name}: ${e.message ?? String(err)}\n`);
+    if (process.env["COGNIX_DEBUG"]) io.stderr.write(`${e.stack ?? ""}\n`);
+    return 1;
+  }
+}
+
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`cognix image: ${String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

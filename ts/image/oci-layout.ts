@@ -1,0 +1,116 @@
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
+import { randomBytes } from "node:crypto";
+import { writeFileAtomic } from "../util/atomic-write.ts";
+import { archiveChunks, type ArchiveItem } from "./archive-tar.ts";
+import { CognixError } from "../util/errors.ts";
+import { readJsonFile } from "./json-input.ts";
+import { digestedLayers, hexOf, imageConfigBlob, imageIndexBlob, imageManifestBlob, jsonBlob, MEDIA_INDEX, type Blob } from "./oci-image.ts";
+import { layerChunks } from "./layer-source.ts";
+import type { DigestedLayer, ImageSpec } from "./spec-types.ts";
+
+const LAYOUT = Buffer.from(JSON.stringify({ imageLayoutVersion: "1.0.0" }), "utf8");
+
+interface LayoutParts {
+  config: Blob;
+  manifest: Blob;
+  index: Blob;
+  layers: DigestedLayer[];
+}
+
+function layoutParts(spec: ImageSpec, ref: string): LayoutParts {
+  const config = imageConfigBlob(spec);
+  const manifest = imageManifestBlob(spec, config);
+  return { config, manifest, index: imageIndexBlob(manifest, ref), layers: uniqueLayers(digestedLayers(spec)) };
+}
+
+function uniqueLayers(layers: DigestedLayer[]): DigestedLayer[] {
+  const seen = new Set<string>();
+  return layers.filter((l) => (seen.has(l.diffId) ? false : (seen.add(l.diffId), true)));
+}
+
+/**
+ * Writes an OCI image layout directory. Blobs already present with the right
+ * size are kept (content addressed); new ones are written to a temporary
+ * file, verified while streaming, then renamed. index.json goes last.
+ */
+export async function writeOciLayout(spec: ImageSpec, dir: string, ref: string, onLayer?: (id: string) => void): Promise<string> {
+  const parts = layoutParts(spec, ref);
+  const blobs = `${dir}/blobs/sha256`;
+  mkdirSync(blobs, { recursive: true });
+  for (const layer of parts.layers) {
+    const target = `${blobs}/${hexOf(layer.diffId)}`;
+    if (existsSync(target) && statSync(target).size === layer.size) continue;
+    onLayer?.(layer.id);
+    const tmp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
+    try {
+      await pipeline(Readable.from(layerChunks(spec, layer)), createWriteStream(tmp, { mode: 0o644 }));
+      renameSync(tmp, target);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
+  }
+  for (const blob of [parts.config, parts.manifest]) writeFileAtomic(`${blobs}/${hexOf(blob.digest)}`, blob.bytes);
+  writeFileAtomic(`${dir}/oci-layout`, LAYOUT);
+  writeFileAtomic(`${dir}/index.json`, mergeIndex(`${dir}/index.json`, parts.index));
+  return parts.manifest.digest;
+}
+
+const REF_NAME = "org.opencontainers.image.ref.name";
+
+interface IndexEntry {
+  annotations?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+/**
+ * Keeps the other images of an existing layout: entries with a different ref
+ * name stay, the one with ours is replaced; entries are ordered by ref name.
+ */
+function mergeIndex(file: string, ours: Blob): Buffer {
+  if (!existsSync(file)) return ours.bytes;
+  const doc = readJsonFile(file);
+  const existing = doc !== null && typeof doc === "object" && Array.isArray((doc as { manifests?: unknown }).manifests)
+    ? ((doc as { manifests: unknown[] }).manifests.filter((m) => m !== null && typeof m === "object") as IndexEntry[])
+    : undefined;
+  if (existing === undefined) throw new CognixError({ file, path: ["manifests"], message: "not an OCI image index: expected a manifests array" });
+  const mine = (JSON.parse(ours.bytes.toString("utf8")) as { manifests: IndexEntry[] }).manifests;
+  const ref = mine[0]?.annotations?.[REF_NAME];
+  const kept = existing.filter((m) => m.annotations?.[REF_NAME] !== ref);
+  const refOf = (m: IndexEntry): string => m.annotations?.[REF_NAME] ?? "";
+  const manifests = [...kept, ...mine].sort((a, b) => (refOf(a) < refOf(b) ? -1 : refOf(a) > refOf(b) ? 1 : 0));
+  return jsonBlob({ schemaVersion: 2, mediaType: MEDIA_INDEX, manifests }).bytes;
+}
+
+/** The same layout as one tar stream (an OCI archive), entries in name order. */
+export function ociArchiveChunks(spec: ImageSpec, ref: string, onLayer?: (id: string) => void): AsyncGenerator<Buffer> {
+  const parts = layoutParts(spec, ref);
+  const small: ArchiveItem[] = [
+    { name: `blobs/sha256/${hexOf(parts.config.digest)}`, type: "file", bytes: parts.config.bytes },
+    { name: `blobs/sha256/${hexOf(parts.manifest.digest)}`, type: "file", bytes: parts.manifest.bytes },
+  ];
+  const blobItems: ArchiveItem[] = [
+    ...small,
+    ...parts.layers.map(
+      (layer): ArchiveItem => ({
+        name: `blobs/sha256/${hexOf(layer.diffId)}`,
+        type: "file",
+        size: layer.size,
+        chunks: () => {
+          onLayer?.(layer.id);
+          return layerChunks(spec, layer);
+        },
+      }),
+    ),
+  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const items: ArchiveItem[] = [
+    { name: "blobs", type: "dir" },
+    { name: "blobs/sha256", type: "dir" },
+    ...blobItems,
+    { name: "index.json", type: "file", bytes: parts.index.bytes },
+    { name: "oci-layout", type: "file", bytes: LAYOUT },
+  ];
+  return archiveChunks(items, spec.mtime);
+}

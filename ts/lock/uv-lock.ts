@@ -1,0 +1,79 @@
+import { readFileSync } from "node:fs";
+import { CognixError } from "../util/errors.ts";
+import { formatRequirement, normalizeExtras, normalizeMarker, normalizeName, normalizeSpecifier, type Requirement } from "./pep508.ts";
+import { isTable, parseToml, type TomlTable, type TomlValue } from "./toml.ts";
+
+/** A requirement as recorded, plus the index uv routed it to. */
+export interface LockedRequirement {
+  requirement: Requirement;
+  index: string | null;
+}
+
+export interface UvLock {
+  file: string;
+  requiresPython: string | null;
+  /** The project's own entry (source virtual/editable/directory "."), by name. */
+  rootName: string;
+  /** The root's [package.metadata] requires-dist, or null when uv recorded none. */
+  requiresDist: LockedRequirement[] | null;
+  packages: { name: string; version: string | null }[];
+}
+
+function str(v: TomlValue | undefined): string | null {
+  return typeof v === "string" ? v : null;
+}
+
+function isRoot(pkg: TomlTable): boolean {
+  const src = pkg["source"];
+  if (!isTable(src)) return false;
+  return src["virtual"] === "." || src["editable"] === "." || src["directory"] === ".";
+}
+
+/** One `requires-dist` entry ({ name, specifier, marker, extras, url|git|path, index }). */
+export function lockedRequirement(entry: TomlTable): LockedRequirement {
+  const extras = Array.isArray(entry["extras"]) ? entry["extras"].filter((e): e is string => typeof e === "string") : [];
+  const url = str(entry["url"]) ?? str(entry["git"]) ?? str(entry["path"]) ?? str(entry["editable"]) ?? str(entry["directory"]);
+  const marker = str(entry["marker"]);
+  return {
+    requirement: {
+      name: normalizeName(str(entry["name"]) ?? ""),
+      extras: normalizeExtras(extras),
+      specifier: url === null ? normalizeSpecifier(str(entry["specifier"]) ?? "") : "",
+      url,
+      marker: marker === null ? null : normalizeMarker(marker),
+    },
+    index: str(entry["index"]),
+  };
+}
+
+/** Reads a uv.lock; `projectName` picks the root when several local packages exist. */
+export function readUvLock(file: string, projectName?: string): UvLock {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new CognixError({ file, message: "uv.lock not found; run `cognix lock` to create it" });
+  }
+  const doc = parseToml(text, file);
+  const raw = Array.isArray(doc["package"]) ? doc["package"].filter(isTable) : [];
+  const wanted = projectName === undefined ? null : normalizeName(projectName);
+  const root =
+    raw.find((p) => wanted !== null && normalizeName(str(p["name"]) ?? "") === wanted && isRoot(p)) ??
+    raw.find(isRoot);
+  if (root === undefined) {
+    throw new CognixError({ file, message: "uv.lock has no entry for the project itself (a package with source \".\"); re-run `cognix lock`" });
+  }
+  const meta = root["metadata"];
+  const dist = isTable(meta) && Array.isArray(meta["requires-dist"]) ? meta["requires-dist"].filter(isTable).map(lockedRequirement) : null;
+  return {
+    file,
+    requiresPython: str(doc["requires-python"]),
+    rootName: normalizeName(str(root["name"]) ?? ""),
+    requiresDist: dist,
+    packages: raw.map((p) => ({ name: normalizeName(str(p["name"]) ?? ""), version: str(p["version"]) })),
+  };
+}
+
+export function describeLocked(r: LockedRequirement): string {
+  return formatRequirement(r.requirement) + (r.index === null ? "" : ` (index ${r.index})`);
+}

@@ -1,0 +1,164 @@
+/* Generated from schemas/cognix.schema.json by `npm run gen:types`. Do not edit. */
+
+/**
+ * The resolved build configuration that `cognix generate` derives from cog.yaml and that the Nix modules consume. Everything here is final: the Nix side never re-derives versions, indexes or package names.
+ */
+export interface CognixConfig {
+  /**
+   * Version of this file format. Bumped on incompatible changes.
+   */
+  formatVersion: 1;
+  /**
+   * Where this configuration came from, relative to the model directory.
+   */
+  source: {
+    /**
+     * Path of the cog.yaml read.
+     */
+    cogYaml: string;
+    /**
+     * sha256 of cog.yaml's bytes, so a stale cognix.json can be detected.
+     */
+    cogYamlSha256: string;
+    /**
+     * build.python_requirements, when used.
+     */
+    requirementsFile: string | null;
+    /**
+     * sha256 of the requirements file's bytes, when used.
+     */
+    requirementsSha256?: string | null;
+    /**
+     * Files the requirements file pulls in with -r (transitively), in reading order, so a change in any of them marks this file stale.
+     */
+    requirementsIncludes?: {
+      /**
+       * Relative to the model directory.
+       */
+      path: string;
+      sha256: string;
+    }[];
+  };
+  python: {
+    /**
+     * Python version as written in cog.yaml (minor, or minor.patch).
+     */
+    version: string;
+    /**
+     * Normalized PEP 508 requirement lines (comments, blank lines and continuations removed; pip options split out into `indexes`/`options`), in file order, with torch/torchvision/torchaudio pins rewritten as Cog rewrites them.
+     */
+    requirements: string[];
+    /**
+     * Extra package indexes. `packages` lists the distributions routed to this index (uv explicit index); empty means a general extra index.
+     */
+    indexes: {
+      name: string;
+      url: string;
+      packages: string[];
+    }[];
+    /**
+     * --find-links locations from the requirements file.
+     */
+    findLinks?: string[];
+    /**
+     * Other pip options found in the requirements file that have no effect on a uv lock, kept for reference.
+     */
+    options?: string[];
+  };
+  /**
+   * build.gpu.
+   */
+  gpu: boolean;
+  /**
+   * CUDA user space to put in the image; null when gpu is false.
+   */
+  cuda: null | {
+    version: string;
+    cudnn: string;
+  };
+  /**
+   * Resolved PyTorch, when torch is a requirement.
+   */
+  torch: null | {
+    version: string;
+    torchvision: string | null;
+    torchaudio: string | null;
+    /**
+     * Wheel variant: cpu, cuXYZ, or pypi when the wheels come from plain PyPI.
+     */
+    variant: string;
+    indexUrl: string | null;
+  };
+  tensorflow: null | {
+    version: string;
+    package: string;
+  };
+  /**
+   * build.system_packages mapped to nixpkgs attribute paths. `nix` is a list because one apt package may need several nixpkgs packages, and empty when the apt package needs nothing in a Nix image.
+   */
+  systemPackages: {
+    apt: string;
+    nix: string[];
+  }[];
+  /**
+   * build.run commands, in order, strings turned into objects.
+   */
+  run: {
+    command: string;
+    mounts: {
+      type: "secret";
+      id: string;
+      target: string;
+    }[];
+  }[];
+  /**
+   * Predictor reference (cog.yaml `predict` or `run`).
+   */
+  predict: string | null;
+  train: string | null;
+  concurrency: {
+    max: number;
+  };
+  /**
+   * cog.yaml `environment`, as NAME -> value, in file order.
+   */
+  environment: {
+    [k: string]: string | undefined;
+  };
+  /**
+   * cog.yaml `weights` entries.
+   */
+  weights: {
+    name: string;
+    /**
+     * URI: hf://org/repo@rev, https://…, gs://…, s3://…, oci://…, or a path inside the model directory.
+     */
+    source: string;
+    /**
+     * Absolute path in the image.
+     */
+    target: string;
+    include?: string[];
+    exclude?: string[];
+  }[];
+  cog: {
+    /**
+     * Version of the cog Python SDK to install (build.sdk_version, or cognix's pinned default).
+     */
+    sdkVersion: string;
+  };
+  /**
+   * cog.yaml `image` (or `model`): the default push reference.
+   */
+  image: string | null;
+  /**
+   * Labels whose content the generator knows: `run.cog.config` is the JSON Cog writes for this cog.yaml (cuda/cudnn completed).
+   */
+  labels: {
+    "run.cog.config": string;
+  };
+  /**
+   * Deprecation and compatibility warnings emitted while generating.
+   */
+  warnings: string[];
+}

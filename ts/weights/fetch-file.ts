@@ -1,0 +1,49 @@
+import { createHash } from "node:crypto";
+import { createWriteStream, rmSync } from "node:fs";
+import { once } from "node:events";
+import { expectOk, request } from "./request.ts";
+
+export interface Fetched {
+  size: number;
+  sha256: string;
+}
+
+/**
+ * Streams `url` through sha256, into `file` when given (removed again on
+ * failure). Used where a source has no hash in its metadata, and by
+ * push-weights to copy bytes from the source.
+ */
+export async function fetchAndHash(
+  url: string,
+  opts: { headers?: Record<string, string>; file?: string; onBytes?: (n: number) => void } = {},
+): Promise<Fetched> {
+  const res = await expectOk(
+    await request({ method: "GET", url, headers: { "accept-encoding": "identity", ...opts.headers }, followRedirects: true }),
+    "download",
+  );
+  const hash = createHash("sha256");
+  const out = opts.file === undefined ? null : createWriteStream(opts.file, { mode: 0o644 });
+  let size = 0;
+  try {
+    for await (const chunk of res.body) {
+      const b = chunk as Buffer;
+      hash.update(b);
+      size += b.length;
+      opts.onBytes?.(b.length);
+      if (out !== null && !out.write(b)) await once(out, "drain");
+    }
+    const expected = res.headers["content-length"];
+    if (expected !== undefined && Number(expected) !== size) {
+      throw new Error(`download of ${url} ended after ${size} of ${expected} bytes`);
+    }
+    if (out !== null) {
+      out.end();
+      await once(out, "finish");
+    }
+  } catch (err) {
+    out?.destroy();
+    if (opts.file !== undefined) rmSync(opts.file, { force: true });
+    throw err;
+  }
+  return { size, sha256: hash.digest("hex") };
+}
