@@ -1,6 +1,7 @@
 // Bad inputs fail evaluation with a message naming the file and the key:
 // unreadable cognix.json, failed assertions when the image is forced,
 // warnings printed. Also checks the option documentation.
+import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -112,5 +113,8 @@ describe.skipIf(!libOk)("Nix errors", () => {
     expect(md.status).toBe(0);
     const text = JSON.parse(md.stdout) as string;
     for (const n of names) expect(text).toContain(`## \`${n}\``);
+    // docs/options.md is this text, committed; scripts/gen-options-doc rewrites it.
+    const committed = readFileSync(join(here, "..", "..", "docs", "options.md"), "utf8");
+    expect(committed === text ? "" : "docs/options.md is stale: run scripts/gen-options-doc").toBe("");
   });
 });

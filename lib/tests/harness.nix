@@ -7,10 +7,13 @@ let
   cognix = import ../. { inherit lib; };
   stub = import ./stub-pkgs.nix { inherit lib typescriptDir; };
 
-  # Store hashes depend on host tool paths; tests compare everything else.
+  # Store hashes depend on host tool paths, and the checkout's location on the
+  # machine; tests compare everything else.
+  repoRoot = toString ../..;
   scrubString = s:
-    lib.concatMapStrings (x: if builtins.isList x then "/nix/store/HASH-" else x)
-      (builtins.split "/nix/store/[0-9a-z]{32}-" (builtins.unsafeDiscardStringContext s));
+    builtins.replaceStrings [ "${repoRoot}/" ] [ "REPO/" ]
+      (lib.concatMapStrings (x: if builtins.isList x then "/nix/store/HASH-" else x)
+        (builtins.split "/nix/store/[0-9a-z]{32}-" (builtins.unsafeDiscardStringContext s)));
   scrub = v:
     if builtins.isString v then scrubString v
     else if builtins.isList v then map scrub v

@@ -1,4 +1,4 @@
-import { formatBytes } from "../image/progress.ts";
+import { formatBytes } from "../util/progress.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
 import { flag, parseCommandArgs, stringOption, usageError } from "./args.ts";
 import { processContext, type Context } from "./context.ts";

@@ -10,7 +10,7 @@ import { readImageConfig } from "./image-config.ts";
 import { renderSummary, summarizeSpec } from "./inspect.ts";
 import { ociArchiveChunks, writeOciLayout } from "./oci-layout.ts";
 import { imageManifestBlob } from "./oci-image.ts";
-import { ProgressBar } from "./progress.ts";
+import { ProgressBar } from "../util/progress.ts";
 import { pushSource } from "./push-source.ts";
 import { readRootEntries } from "./root-entries.ts";
 import { readSpec, writeSpec } from "./spec-file.ts";

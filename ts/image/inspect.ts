@@ -1,5 +1,5 @@
 import type { ImageSpec } from "./spec-types.ts";
-import { formatBytes } from "./progress.ts";
+import { formatBytes } from "../util/progress.ts";
 
 export interface SpecSummary {
   name: string;

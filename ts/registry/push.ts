@@ -12,7 +12,7 @@ import { findCredentials, primaryCredentialFile } from "./credentials.ts";
 import { defaultCacheDir, DigestCache } from "./digest-cache.ts";
 import { buildManifest, diffIdsOf, mappingsFrom, OCI_CONFIG, OCI_MANIFEST, parseImageManifest, type Descriptor, type LayerMapping } from "./manifest.ts";
 import { mapPool } from "./pool.ts";
-import { silentProgress, TtyProgress, type Progress } from "./progress.ts";
+import { silentProgress, TtyProgress, type Progress } from "../util/progress.ts";
 import { formatReference, parseReference, type ImageReference } from "./reference.ts";
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from "./retry.ts";
 

@@ -73,18 +73,20 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, retryAfterMs?
 /**
  * Runs `fn` until it succeeds, a non-transient error occurs, or the attempts
  * are used up; then the last error propagates, wrapped by `giveUp`.
+ * `transient` tells which errors are worth another attempt.
  */
 export async function withRetry<T>(
   policy: RetryPolicy,
   fn: (attempt: number) => Promise<T>,
   giveUp: (last: unknown, attempts: number) => Error,
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void,
+  transient: (err: unknown) => boolean = isTransient,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);
     } catch (err) {
-      if (!isTransient(err)) throw err;
+      if (!transient(err)) throw err;
       const retryAfter = err instanceof TransientError ? err.retryAfterMs : undefined;
       if (attempt >= policy.attempts || (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs)) {
         throw giveUp(err, attempt);

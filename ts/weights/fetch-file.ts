@@ -8,6 +8,42 @@ export interface Fetched {
   sha256: string;
 }
 
+export interface HashOptions {
+  /** Also write the bytes here; the file is removed again on failure. */
+  file?: string;
+  /** Mode for a newly created `file`. */
+  mode?: number;
+  onBytes?: (n: number) => void;
+  /** Called with the total size once the body has ended; throws to reject it. */
+  checkSize?: (size: number) => void;
+}
+
+/** Streams `body` through sha256, optionally into a file. */
+export async function hashStream(body: AsyncIterable<unknown>, opts: HashOptions = {}): Promise<Fetched> {
+  const hash = createHash("sha256");
+  const out = opts.file === undefined ? null : createWriteStream(opts.file, opts.mode === undefined ? {} : { mode: opts.mode });
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      const b = chunk as Buffer;
+      hash.update(b);
+      size += b.length;
+      opts.onBytes?.(b.length);
+      if (out !== null && !out.write(b)) await once(out, "drain");
+    }
+    opts.checkSize?.(size);
+    if (out !== null) {
+      out.end();
+      await once(out, "finish");
+    }
+  } catch (err) {
+    out?.destroy();
+    if (opts.file !== undefined) rmSync(opts.file, { force: true });
+    throw err;
+  }
+  return { size, sha256: hash.digest("hex") };
+}
+
 /**
  * Streams `url` through sha256, into `file` when given (removed again on
  * failure). Used where a source has no hash in its metadata, and by
@@ -21,29 +57,15 @@ export async function fetchAndHash(
     await request({ method: "GET", url, headers: { "accept-encoding": "identity", ...opts.headers }, followRedirects: true }),
     "download",
   );
-  const hash = createHash("sha256");
-  const out = opts.file === undefined ? null : createWriteStream(opts.file, { mode: 0o644 });
-  let size = 0;
-  try {
-    for await (const chunk of res.body) {
-      const b = chunk as Buffer;
-      hash.update(b);
-      size += b.length;
-      opts.onBytes?.(b.length);
-      if (out !== null && !out.write(b)) await once(out, "drain");
-    }
-    const expected = res.headers["content-length"];
-    if (expected !== undefined && Number(expected) !== size) {
-      throw new Error(`download of ${url} ended after ${size} of ${expected} bytes`);
-    }
-    if (out !== null) {
-      out.end();
-      await once(out, "finish");
-    }
-  } catch (err) {
-    out?.destroy();
-    if (opts.file !== undefined) rmSync(opts.file, { force: true });
-    throw err;
-  }
-  return { size, sha256: hash.digest("hex") };
+  const expected = res.headers["content-length"];
+  return hashStream(res.body, {
+    ...(opts.file !== undefined ? { file: opts.file } : {}),
+    ...(opts.onBytes !== undefined ? { onBytes: opts.onBytes } : {}),
+    mode: 0o644,
+    checkSize: (size) => {
+      if (expected !== undefined && Number(expected) !== size) {
+        throw new Error(`download of ${url} ended after ${size} of ${expected} bytes`);
+      }
+    },
+  });
 }

@@ -6,7 +6,7 @@ import { canonicalJson } from "../util/canonical-json.ts";
 import { reportError } from "./cli-output.ts";
 import { lockWeights } from "./lock.ts";
 import { LOCK_FILE_NAME, readLockIfExists, writeLock } from "./lock-file.ts";
-import { ProgressLine } from "./progress.ts";
+import { ProgressLine } from "../util/progress.ts";
 import { parseWeightEntries } from "./weight-entry.ts";
 
 export interface ModelWeightsLocked {

@@ -4,7 +4,7 @@ import { CognixError } from "../util/errors.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
 import { reportError } from "./cli-output.ts";
 import { LOCK_FILE_NAME, readLock, writeLock } from "./lock-file.ts";
-import { humanBytes, ProgressLine } from "./progress.ts";
+import { formatBytes, ProgressLine } from "../util/progress.ts";
 import { parsePushDestination } from "./push-destination.ts";
 import { pushWeights } from "./push.ts";
 
@@ -71,7 +71,7 @@ export async function pushWeightsCommand(argv: string[]): Promise<number> {
       ...(v.acl ? { acl: v.acl } : {}),
       ...(partSize ? { partSize } : {}),
       ...(jobs ? { concurrency: jobs } : {}),
-      onProgress: (e) => progress.update(`push-weights: ${e.done}/${e.total} files, ${humanBytes(e.bytes)} uploaded (${e.file})`, e.done === e.total),
+      onProgress: (e) => progress.update(`push-weights: ${e.done}/${e.total} files, ${formatBytes(e.bytes)} uploaded (${e.file})`, e.done === e.total),
     });
     progress.done();
     writeLock(lockPath, result.lock);
@@ -88,7 +88,7 @@ export async function pushWeightsCommand(argv: string[]): Promise<number> {
       );
     } else {
       process.stderr.write(
-        `push-weights: ${uploaded.length} uploaded (${humanBytes(uploaded.reduce((a, f) => a + f.size, 0))}), ` +
+        `push-weights: ${uploaded.length} uploaded (${formatBytes(uploaded.reduce((a, f) => a + f.size, 0))}), ` +
           `${result.files.length - uploaded.length} already there; updated ${lockPath}\n`,
       );
     }

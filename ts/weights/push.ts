@@ -227,6 +227,7 @@ export async function pushWeights(lock: WeightsLock, dest: PushDestination, opts
     );
     return { lock: { formatVersion: 1, sets }, files: pushed, manifests };
   } finally {
+    oci?.close();
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -54,9 +54,3 @@ export function parseSourceUri(uri: string, where: { file?: string; path?: (stri
   }
   return fail("unsupported weights source (use hf://, https://, s3://, gs:// or oci://)");
 }
-
-/** Whether a registry host is spoken to over plain HTTP (loopback only). */
-export function registryIsInsecure(host: string): boolean {
-  const name = host.replace(/:\d+$/, "");
-  return name === "localhost" || name === "127.0.0.1" || name === "[::1]";
-}

@@ -6,7 +6,7 @@ let
   minimal = h.examples + "/minimal";
   gpu = h.examples + "/gpu";
 in
-{
+h.scrub {
   clean = failed minimal [ ];
   reservedEnv = failed minimal [{ cog.environment = { PATH = "/x"; NVIDIA_VISIBLE_DEVICES = "0"; }; }];
   stale = failed (h.fixtures + "/stale") [ ];

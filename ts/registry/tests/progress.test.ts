@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { TtyProgress } from "../progress.ts";
+import { TtyProgress } from "../../util/progress.ts";
 
 function tty() {
   const s = Object.assign(new PassThrough(), { isTTY: true, columns: 60 });

@@ -1,17 +1,20 @@
-import type { Readable } from "node:stream";
-import { registryIsInsecure } from "../source-uri.ts";
-import { expectOk, readBody, request, type HttpResponse } from "../request.ts";
+import { Readable } from "node:stream";
+import { RegistryClient } from "../../registry/client.ts";
+import { findCredentials, primaryCredentialFile, type Credentials } from "../../registry/credentials.ts";
+import { OCI_MANIFEST, type Descriptor as BlobDescriptor } from "../../registry/manifest.ts";
+import { isLoopbackHost } from "../../registry/reference.ts";
+import { defaultRetryPolicy } from "../../registry/retry.ts";
+import { CognixError } from "../../util/errors.ts";
 
-export const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+export { OCI_MANIFEST };
+
 export const WEIGHTS_ARTIFACT_TYPE = "application/vnd.cognix.weights.v1";
 export const WEIGHTS_LAYER_TYPE = "application/vnd.cognix.weights.file.v1";
 export const EMPTY_CONFIG_TYPE = "application/vnd.oci.empty.v1+json";
 export const TITLE_ANNOTATION = "org.opencontainers.image.title";
 
-export interface Descriptor {
-  mediaType: string;
-  digest: string;
-  size: number;
+/** A blob descriptor with annotations (the file name of a weights layer). */
+export interface Descriptor extends BlobDescriptor {
   annotations?: Record<string, string>;
 }
 
@@ -25,106 +28,71 @@ export interface ArtifactManifest {
 }
 
 /**
- * The few OCI distribution calls weights need: blob HEAD/upload/GET and
- * manifest GET/PUT, with Basic credentials (COGNIX_REGISTRY_USER /
- * COGNIX_REGISTRY_PASSWORD) or the Bearer token flow.
+ * Credentials from COGNIX_REGISTRY_USER / COGNIX_REGISTRY_PASSWORD when both
+ * are set, else the registry's usual lookup (docker / containers auth files).
+ */
+function weightsCredentials(registry: string, repository: string, env: NodeJS.ProcessEnv): Promise<Credentials | undefined> {
+  const username = env.COGNIX_REGISTRY_USER;
+  const password = env.COGNIX_REGISTRY_PASSWORD;
+  if (username && password) return Promise.resolve({ username, password, source: "COGNIX_REGISTRY_USER" });
+  return findCredentials(registry, repository, { env });
+}
+
+/**
+ * Weights as OCI artifacts in one repository: blob HEAD/upload and manifest
+ * GET/PUT through the registry client (auth, retries, errors), plus the
+ * content-addressed blob URLs recorded in locks.
  */
 export class OciWeightsClient {
-  private token: string | null = null;
   readonly base: string;
+  private readonly client: RegistryClient;
 
   constructor(
     readonly registry: string,
     readonly repository: string,
-    private readonly env: NodeJS.ProcessEnv = process.env,
+    env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.base = `${registryIsInsecure(registry) ? "http" : "https"}://${registry}`;
+    const insecure = isLoopbackHost(registry);
+    this.base = `${insecure ? "http" : "https"}://${registry}`;
+    this.client = new RegistryClient({
+      host: registry,
+      insecure,
+      retry: defaultRetryPolicy,
+      maxSockets: 8,
+      credentials: () => weightsCredentials(registry, repository, env),
+      credentialFile: primaryCredentialFile({ env }),
+    });
+  }
+
+  /** Releases the client's keep-alive connections. */
+  close(): void {
+    this.client.close();
   }
 
   blobUrl(digest: string): string {
     return `${this.base}/v2/${this.repository}/blobs/${digest}`;
   }
 
-  private basic(): string | null {
-    const user = this.env.COGNIX_REGISTRY_USER;
-    const pass = this.env.COGNIX_REGISTRY_PASSWORD;
-    return user && pass ? `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}` : null;
-  }
-
-  private async authorize(challenge: string): Promise<boolean> {
-    const basic = this.basic();
-    if (/^basic/i.test(challenge)) return basic !== null && this.token !== basic ? ((this.token = basic), true) : false;
-    const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
-    const realm = params.realm;
-    if (!realm) return false;
-    const url = new URL(realm);
-    if (params.service) url.searchParams.set("service", params.service);
-    url.searchParams.set("scope", params.scope ?? `repository:${this.repository}:pull,push`);
-    const res = await expectOk(
-      await request({ method: "GET", url: url.href, headers: basic ? { authorization: basic } : {}, followRedirects: true }),
-      "registry token",
-    );
-    const body = JSON.parse((await readBody(res)).toString("utf8")) as { token?: string; access_token?: string };
-    const token = body.token ?? body.access_token;
-    if (!token) return false;
-    this.token = `Bearer ${token}`;
-    return true;
-  }
-
-  /** Sends with the current credentials; on 401 obtains new ones once and resends. */
-  private async send(method: string, url: string, headers: Record<string, string> = {}, body?: () => Buffer | Readable): Promise<HttpResponse> {
-    for (let attempt = 0; ; attempt++) {
-      const h = { ...headers, ...(this.token ? { authorization: this.token } : {}) };
-      const b = body?.();
-      const res = await request({ method, url, headers: h, ...(b !== undefined ? { body: b } : {}), followRedirects: method === "GET" || method === "HEAD" });
-      const challenge = res.headers["www-authenticate"];
-      if (res.status === 401 && attempt === 0 && typeof challenge === "string" && (await this.authorize(challenge))) {
-        res.body.resume();
-        continue;
-      }
-      return res;
-    }
-  }
-
   async blobExists(digest: string): Promise<boolean> {
-    const res = await this.send("HEAD", this.blobUrl(digest));
-    res.body.resume();
-    if (res.status === 404) return false;
-    await expectOk(res, `HEAD blob ${digest}`);
-    return true;
+    return (await this.client.blobSize(this.repository, digest)) !== undefined;
   }
 
   /** Monolithic upload: POST for a session, then one PUT with the bytes. */
   async uploadBlob(digest: string, size: number, body: () => Buffer | Readable): Promise<void> {
-    const start = await expectOk(
-      await this.send("POST", `${this.base}/v2/${this.repository}/blobs/uploads/`, { "content-length": "0" }),
-      `start upload of ${digest}`,
-    );
-    start.body.resume();
-    const location = start.headers.location;
-    if (typeof location !== "string") throw new Error(`registry ${this.registry} gave no upload location`);
-    const url = new URL(location, this.base);
-    url.searchParams.set("digest", digest);
-    const res = await expectOk(
-      await this.send("PUT", url.href, { "content-type": "application/octet-stream", "content-length": String(size) }, body),
-      `upload of ${digest}`,
-    );
-    res.body.resume();
+    const open = (): Readable => {
+      const b = body();
+      return Buffer.isBuffer(b) ? Readable.from([b]) : b;
+    };
+    await this.client.uploadBlob(this.repository, digest, size, open);
   }
 
   async getManifest(reference: string): Promise<ArtifactManifest> {
-    const res = await expectOk(
-      await this.send("GET", `${this.base}/v2/${this.repository}/manifests/${reference}`, { accept: OCI_MANIFEST }),
-      `manifest ${this.repository}:${reference}`,
-    );
-    return JSON.parse((await readBody(res)).toString("utf8")) as ArtifactManifest;
+    const got = await this.client.getManifest(this.repository, reference);
+    if (got === undefined) throw new CognixError({ message: `manifest ${this.repository}:${reference} not found on ${this.registry}` });
+    return JSON.parse(got.body.toString("utf8")) as ArtifactManifest;
   }
 
   async putManifest(reference: string, bytes: Buffer): Promise<void> {
-    const res = await expectOk(
-      await this.send("PUT", `${this.base}/v2/${this.repository}/manifests/${reference}`, { "content-type": OCI_MANIFEST, "content-length": String(bytes.length) }, () => bytes),
-      `put manifest ${this.repository}:${reference}`,
-    );
-    res.body.resume();
+    await this.client.putManifest(this.repository, reference, OCI_MANIFEST, bytes);
   }
 }

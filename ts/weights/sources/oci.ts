@@ -1,4 +1,4 @@
-import { OciWeightsClient, TITLE_ANNOTATION } from "../oci/client.ts";
+import { OciWeightsClient, TITLE_ANNOTATION, type ArtifactManifest } from "../oci/client.ts";
 import type { ListedFile, Listing } from "./listed-file.ts";
 
 /**
@@ -11,7 +11,12 @@ export async function listOci(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Listing> {
   const client = new OciWeightsClient(src.registry, src.repository, env);
-  const manifest = await client.getManifest(src.reference);
+  let manifest: ArtifactManifest;
+  try {
+    manifest = await client.getManifest(src.reference);
+  } finally {
+    client.close();
+  }
   const files: ListedFile[] = [];
   for (const layer of manifest.layers ?? []) {
     const title = layer.annotations?.[TITLE_ANNOTATION];

@@ -45,6 +45,7 @@ describe.skipIf(!registryAvailable)("weights as OCI artifacts (docker-registry)"
     expect(first.manifests.map((m) => m.reference)).toEqual(["v1-main"]);
     const client = new OciWeightsClient(registry.host, "acme/weights");
     const manifest = await client.getManifest("v1-main");
+    client.close();
     expect(manifest.artifactType).toBe(WEIGHTS_ARTIFACT_TYPE);
     expect(manifest.layers.map((l) => [l.annotations?.[TITLE_ANNOTATION], l.digest, l.size])).toEqual([
       ["model.bin", `sha256:${sha(model)}`, model.length],

@@ -1,6 +1,6 @@
 /**
  * Builds tables.generated.ts from Cog's compatibility facts
- * (/work/shared/data/cog or the directory given as the first argument).
+ * (../shared/data/cog beside the checkout, or the directory given as the first argument).
  *
  *   npx tsx ts/generate/resolve/tables/build-tables.ts [DATA_DIR]
  *
@@ -27,7 +27,8 @@ interface CogTorch {
 interface CogTf { TF: string; TFCPUPackage: string; TFGPUPackage: string; CUDA: string; CuDNN: string; Pythons: string[] }
 interface CogCuda { Tag: string; CUDA: string; CuDNN: string; IsDevel: boolean; Ubuntu: string }
 
-export const DEFAULT_DATA_DIR = "/work/shared/data/cog";
+// Cog's tables live beside the checkout (../shared/data/cog from the repository root).
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL("../../../../../shared/data/cog", import.meta.url));
 export const GENERATED_PATH = join(dirname(fileURLToPath(import.meta.url)), "tables.generated.ts");
 
 function nums(v: string): number[] {

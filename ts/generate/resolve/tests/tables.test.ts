@@ -2,14 +2,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolve, type Requirement } from "../index.ts";
-import { GENERATED_PATH, renderTables } from "../tables/build-tables.ts";
+import { DEFAULT_DATA_DIR, GENERATED_PATH, renderTables } from "../tables/build-tables.ts";
 import { TORCH_RELEASES } from "../tables/tables.generated.ts";
 
 /*
- * The oracle: Cog's own tables from /work/shared/data/cog, read raw and
+ * The oracle: Cog's own tables from ../shared/data/cog beside the checkout, read raw and
  * evaluated with a direct, independent reading of Cog's rules.
  */
-const DATA = "/work/shared/data/cog";
+const DATA = DEFAULT_DATA_DIR;
 const missing = !existsSync(join(DATA, "torch_compatibility.json"));
 if (missing) console.warn(`skipping table tests: ${DATA}/torch_compatibility.json is missing`);
 
