@@ -62,7 +62,7 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
       default: {
         const sub = COMMANDS[command];
         if (sub !== undefined) return await sub.run([...rest]);
-        io.stderr.write(`unknown command ${JSON.stringify(command)}\n\n${HELP}`);
+        io.stderr.write(`${command.startsWith("-") ? `unknown option ${command}` : `unknown command ${JSON.stringify(command)}`}\n\n${HELP}`);
         return 2;
       }
     }

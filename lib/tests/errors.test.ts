@@ -95,6 +95,14 @@ describe.skipIf(!libOk)("Nix errors", () => {
     });
   });
 
+  it("names a Python version the package set does not carry", () => {
+    const r = evalWith(
+      `(h.evalStub { src = h.examples + "/minimal"; modules = [ { python.version = h.lib.mkForce "3.8"; } ]; }).config.python.interpreter.name`,
+    );
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("python.interpreter: Python 3.8 is not in this nixpkgs (no usable `pkgs.python38`)");
+  });
+
   it("documents every visible option with a description", () => {
     const r = evalWith(
       `map (o: { inherit (o) name; described = (o.description or null) != null && o.description != ""; }) h.cognix.optionsList`,

@@ -8,7 +8,19 @@ let
   resolved = config.cog.config.cuda or null;
   versionParts = if cfg.version == null then [ ] else lib.splitString "." cfg.version;
   setName = "cudaPackages_${lib.concatStringsSep "_" (lib.take 2 versionParts)}";
-  packageSet = internal.lookupPackage pkgs setName;
+  # nixpkgs drops old CUDA minors (their sets become throwing aliases). Within
+  # a major, CUDA keeps minor-version compatibility, so the lowest newer minor
+  # nixpkgs still has serves the model; the choice is reported as a warning.
+  candidateNames =
+    if builtins.length versionParts < 2 then [ setName ]
+    else
+      let
+        major = builtins.elemAt versionParts 0;
+        minor = lib.toInt (builtins.elemAt versionParts 1);
+      in
+      map (m: "cudaPackages_${major}_${toString m}") (lib.range minor (minor + 9));
+  usableName = lib.findFirst (n: internal.lookupPackage pkgs n != null) null candidateNames;
+  packageSet = if usableName == null then null else internal.lookupPackage pkgs usableName;
   # Driver libraries are mounted here by the NVIDIA container runtime (as in Cog's images).
   driverLibraryPath = [ "/usr/lib/x86_64-linux-gnu" "/usr/local/nvidia/lib64" "/usr/local/nvidia/bin" ];
 in
@@ -24,7 +36,7 @@ in
       type = types.nullOr types.str;
       description = "CUDA version (major.minor) resolved by `cognix generate`.";
       defaultText = literalExpression "cog.config.cuda.version";
-      example = "12.4";
+      example = "12.8";
     };
     cudnn = mkOption {
       type = types.nullOr types.str;
@@ -36,7 +48,7 @@ in
       type = types.attrsOf types.unspecified;
       description = "The nixpkgs CUDA package set the libraries are taken from.";
       defaultText = literalExpression "pkgs.\"cudaPackages_<major>_<minor>\"";
-      example = literalExpression "pkgs.cudaPackages_12_4";
+      example = literalExpression "pkgs.cudaPackages_12_8";
     };
     libraries = mkOption {
       type = types.listOf types.str;
@@ -60,6 +72,8 @@ in
       cuda.packages = mkDefault (map (n: cfg.packageSet.${n}) (builtins.filter (n: cfg.packageSet ? ${n}) cfg.libraries));
     }
     (mkIf cfg.enable {
+      warnings = lib.optional (usableName != null && usableName != setName && cfg.packageSet == packageSet)
+        "cuda: this nixpkgs has no usable `${setName}`; using `${usableName}` (same CUDA major, compatible with code built for ${toString cfg.version}). Set `cuda.packageSet` to choose another.";
       assertions = [
         {
           assertion = cfg.version != null;

@@ -91,7 +91,13 @@ in
     };
     interpreter = mkOption {
       type = types.package;
-      default = pkgs."python3${lib.replaceStrings [ "." ] [ "" ] (lib.removePrefix "3." (minorOf cfg.version))}";
+      default =
+        let
+          attr = "python3${lib.replaceStrings [ "." ] [ "" ] (lib.removePrefix "3." (minorOf cfg.version))}";
+          found = builtins.tryEval (pkgs.${attr} or null);
+        in
+        if found.success && found.value != null then found.value
+        else throw "cognix: python.interpreter: Python ${minorOf cfg.version} is not in this nixpkgs (no usable `pkgs.${attr}`); use a newer build.python_version in cog.yaml, or set `python.interpreter` to a Python package.";
       defaultText = lib.literalExpression "pkgs.python3XY for python.version";
       description = "Python interpreter the environment is built for.";
     };

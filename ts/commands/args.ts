@@ -1,5 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { CognixError } from "../util/errors.ts";
+import { parseArgsMessage } from "../util/parse-args-message.ts";
+
+export { parseArgsMessage };
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -25,7 +28,7 @@ export function parseCommandArgs(argv: readonly string[], options: Options, help
   try {
     parsed = parseArgs({ args: own, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true }) as Parsed;
   } catch (err) {
-    throw usageError(err instanceof Error ? err.message : String(err), help);
+    throw usageError(parseArgsMessage(err), help);
   }
   if (parsed.positionals.length > maxPositionals) {
     throw usageError(`unexpected argument ${JSON.stringify(parsed.positionals[maxPositionals])}`, help);

@@ -31,7 +31,7 @@ export interface RunOptions {
   stderr?: NodeJS.WritableStream;
 }
 
-/** Runs a tool to completion; stdout is captured, stderr captured or passed on. */
+/** Runs a tool to completion; stdout is captured, stderr captured (and passed on when inherited). */
 export function runTool(cmd: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const stdio: StdioOptions = ["ignore", "pipe", "pipe"];
@@ -41,7 +41,7 @@ export function runTool(cmd: string, args: readonly string[], opts: RunOptions):
     child.stdout?.on("data", (b: Buffer) => out.push(b));
     child.stderr?.on("data", (b: Buffer) => {
       if (opts.inheritStderr === true && opts.stderr !== undefined) opts.stderr.write(b);
-      else err.push(b);
+      err.push(b);
     });
     child.on("error", reject);
     child.on("close", (code, signal) => {

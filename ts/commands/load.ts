@@ -26,6 +26,8 @@ interface Piped {
   consumer: number;
   stdout: string;
   stderr: string;
+  /** The engine exited first and the image tool, no longer read, was stopped. */
+  producerStopped: boolean;
 }
 
 /** `result load | engine load`, stdout of the engine and stderr of both captured. */
@@ -45,10 +47,11 @@ function pipeLoad(ctx: Context, result: string, engine: Engine): Promise<Piped> 
     producer.stdout.pipe(consumer.stdin);
     let codes: [number | null, number | null] = [null, null];
     let pending = 2;
+    let producerStopped = false;
     const done = (): void => {
       pending -= 1;
       if (pending === 0) {
-        resolvePiped({ producer: codes[0] ?? 1, consumer: codes[1] ?? 1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
+        resolvePiped({ producer: codes[0] ?? 1, consumer: codes[1] ?? 1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), producerStopped });
       }
     };
     producer.on("error", reject);
@@ -58,6 +61,13 @@ function pipeLoad(ctx: Context, result: string, engine: Engine): Promise<Piped> 
       done();
     });
     consumer.on("close", (code) => {
+      // Nobody reads the archive any more (e.g. no docker daemon): stop writing it rather than block forever.
+      if (producer.exitCode === null && producer.signalCode === null) {
+        producerStopped = true;
+        producer.stdout.unpipe();
+        producer.stdout.destroy();
+        producer.kill("SIGTERM");
+      }
       codes = [codes[0], code];
       done();
     });
@@ -82,7 +92,8 @@ export async function loadCommand(argv: string[], ctx: Context = processContext(
     const result = requireResult(ctx, input);
     progress(ctx, `loading ${input} into ${engine.name}...`);
     const r = await pipeLoad(ctx, result, engine);
-    if (r.producer !== 0) throw new CognixError({ file: input, message: `\`${input} load\` failed (exit ${r.producer}): ${r.stderr.trim()}` });
+    // A stopped image tool failed only because the engine had already finished: the engine's status decides.
+    if (r.producer !== 0 && !r.producerStopped) throw new CognixError({ file: input, message: `\`${input} load\` failed (exit ${r.producer}): ${r.stderr.trim()}` });
     if (r.consumer !== 0) throw new CognixError({ message: `${engine.name} load failed (exit ${r.consumer}): ${r.stderr.trim()}` });
     const images = loadedImages(r.stdout);
     if (flag(p, "json")) ctx.stdout.write(canonicalJson({ engine: engine.name, images, ok: true }));

@@ -1,3 +1,4 @@
+import { canonicalJson } from "../util/canonical-json.ts";
 import { flag, parseCommandArgs, stringOption, usageError } from "./args.ts";
 import { processContext, type Context } from "./context.ts";
 import { runTool } from "./exec.ts";
@@ -34,6 +35,11 @@ export async function pushCommand(argv: string[], ctx: Context = processContext(
     const args = ["push", ref, ...(flag(p, "insecure") ? ["--insecure"] : []), ...(flag(p, "json") ? ["--json"] : [])];
     const r = await runTool(result, args, { cwd: ctx.cwd, env: ctx.env, inheritStderr: true, stderr: ctx.stderr });
     ctx.stdout.write(r.stdout);
+    if (r.status !== 0 && flag(p, "json") && r.stdout.trim() === "") {
+      // An image tool that printed no JSON for its error: report what it said, as JSON.
+      const errors = r.stderr.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+      ctx.stdout.write(canonicalJson({ errors: errors.length > 0 ? errors : [`push failed (exit code ${r.status})`], ok: false }));
+    }
     // The image tool already said what went wrong; keep its usage/internal codes.
     return r.status === 0 || r.status === 2 || r.status === 70 ? r.status : 1;
   });

@@ -1,5 +1,5 @@
 import { accessSync, constants, openSync, readSync, closeSync, statSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { parseSpec, readSpec } from "../image/spec-file.ts";
 import type { ImageSpec } from "../image/spec-types.ts";
 import { CognixError } from "../util/errors.ts";
@@ -9,7 +9,7 @@ import { runTool } from "./exec.ts";
 /** The absolute path of a built image (`./result`), checked to be an executable file. */
 export function requireResult(ctx: Context, path: string): string {
   const abs = resolve(ctx.cwd, path);
-  const shown = relative(ctx.cwd, abs) || path;
+  const shown = isAbsolute(path) ? path : relative(ctx.cwd, abs) || path;
   try {
     if (!statSync(abs).isFile()) throw new Error("not a file");
     accessSync(abs, constants.X_OK);

@@ -2,6 +2,7 @@ import type { Writable } from "node:stream";
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { writeFileAtomic } from "../util/atomic-write.ts";
+import { canonicalJson } from "../util/canonical-json.ts";
 import { CognixError, formatProblem, type Problem } from "../util/errors.ts";
 import { COGNIX_JSON, generate, projectRootOf } from "./generate.ts";
 
@@ -79,18 +80,22 @@ export function runGenerate(argv: readonly string[], io: Io): number {
     const upToDate = current === result.json;
     if (args.check) {
       if (!upToDate) io.stderr.write(`${out}: ${current === null ? "missing" : "stale"}: run cognix generate${args.dir === "." ? "" : ` ${args.dir}`}\n`);
-      if (args.json) io.stdout.write(`${JSON.stringify({ ok: upToDate, path: out, stale: !upToDate, warnings: result.warnings })}\n`);
+      if (args.json) io.stdout.write(canonicalJson({ ok: upToDate, path: out, stale: !upToDate, warnings: result.warnings }));
       return upToDate ? 0 : 1;
     }
     if (!upToDate) writeFileAtomic(out, result.json);
-    if (args.json) io.stdout.write(`${JSON.stringify({ ok: true, path: out, changed: !upToDate, warnings: result.warnings })}\n`);
+    if (args.json) io.stdout.write(canonicalJson({ ok: true, path: out, changed: !upToDate, warnings: result.warnings }));
     else if (io.stderr.isTTY) io.stderr.write(upToDate ? `${out} is up to date\n` : `wrote ${out}\n`);
     return 0;
   } catch (err) {
     if (!(err instanceof CognixError)) throw err;
     const problems = err.problems.map((p) => inDir(args.dir, p));
     for (const p of problems) io.stderr.write(`${formatProblem(p)}\n`);
-    if (args.json) io.stdout.write(`${JSON.stringify({ ok: false, path: out, problems: problems.map((p) => ({ ...p, text: formatProblem(p) })) })}\n`);
+    if (args.json) {
+      // `errors` as every cognix command reports them; `problems` with each one's location.
+      const located = problems.map((p) => ({ ...p, text: formatProblem(p) }));
+      io.stdout.write(canonicalJson({ ok: false, path: out, errors: located.map((p) => p.text), problems: located }));
+    };
     return err.exitCode;
   }
 }

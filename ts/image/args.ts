@@ -8,7 +8,7 @@ export interface ParsedArgs {
 
 /**
  * Parses `--name value`, `--name=value`, boolean `--flag`s and positionals;
- * anything not declared is an error naming the option.
+ * anything not declared is a usage error (exit code 2) naming the option.
  */
 export function parseArgs(argv: readonly string[], valueOpts: readonly string[], flagOpts: readonly string[]): ParsedArgs {
   const out: ParsedArgs = { positionals: [], values: new Map(), flags: new Set() };
@@ -25,7 +25,7 @@ export function parseArgs(argv: readonly string[], valueOpts: readonly string[],
     const eq = arg.indexOf("=");
     const name = eq >= 0 ? arg.slice(0, eq) : arg;
     if (flagOpts.includes(name)) {
-      if (eq >= 0) throw new CognixError({ message: `${name} takes no value` });
+      if (eq >= 0) throw new CognixError({ message: `${name} takes no value` }, 2);
       out.flags.add(name);
     } else if (valueOpts.includes(name)) {
       let value: string | undefined;
@@ -34,10 +34,10 @@ export function parseArgs(argv: readonly string[], valueOpts: readonly string[],
         value = argv[i + 1];
         i++;
       }
-      if (value === undefined) throw new CognixError({ message: `${name} needs a value` });
+      if (value === undefined) throw new CognixError({ message: `${name} needs a value` }, 2);
       out.values.set(name, [...(out.values.get(name) ?? []), value]);
     } else {
-      throw new CognixError({ message: `unknown option ${name} (options: ${[...valueOpts, ...flagOpts].join(" ")})` });
+      throw new CognixError({ message: `unknown option ${name} (options: ${[...valueOpts, ...flagOpts].join(" ")})` }, 2);
     }
   }
   return out;
@@ -46,19 +46,19 @@ export function parseArgs(argv: readonly string[], valueOpts: readonly string[],
 export function single(args: ParsedArgs, name: string): string | undefined {
   const v = args.values.get(name);
   if (v === undefined) return undefined;
-  if (v.length > 1) throw new CognixError({ message: `${name} given more than once` });
+  if (v.length > 1) throw new CognixError({ message: `${name} given more than once` }, 2);
   return v[0];
 }
 
 export function required(args: ParsedArgs, name: string): string {
   const v = single(args, name);
-  if (v === undefined) throw new CognixError({ message: `${name} is required` });
+  if (v === undefined) throw new CognixError({ message: `${name} is required` }, 2);
   return v;
 }
 
 export function integerOpt(args: ParsedArgs, name: string, min: number): number | undefined {
   const v = single(args, name);
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new CognixError({ message: `${name} expects an integer ≥ ${min}, got ${JSON.stringify(v)}` });
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new CognixError({ message: `${name} expects an integer ≥ ${min}, got ${JSON.stringify(v)}` }, 2);
   return Number(v);
 }

@@ -1,5 +1,6 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { canonicalJson } from "../util/canonical-json.ts";
 import { CognixError } from "../util/errors.ts";
 import { COMMANDS, USAGE } from "./commands.ts";
 import type { Io } from "./io.ts";
@@ -16,16 +17,26 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     io.stderr.write(`cognix image: unknown command ${JSON.stringify(name)}\n${USAGE}`);
     return 2;
   }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  // With --json, errors are also a JSON document on stdout: {"ok": false, "errors": [...]}.
+  const json = rest.includes("--json");
+  const fail = (lines: readonly string[]): void => {
+    if (json) io.stdout.write(canonicalJson({ ok: false, errors: lines }));
+    io.stderr.write(lines.map((line) => `cognix image ${name}: ${line}\n`).join(""));
+  };
   try {
     return await command(rest, io);
   } catch (err) {
     if (err instanceof CognixError) {
-      io.stderr.write(`cognix image ${name}: ${err.message.split("\n").join(`\ncognix image ${name}: `)}\n`);
+      fail(err.message.split("\n"));
       return err.exitCode;
     }
     const e = err as NodeJS.ErrnoException;
     if (e.code === "EPIPE") return 1;
-    io.stderr.write(`cognix image ${name}: ${e.message ?? String(err)}\n`);
+    fail([e.message ?? String(err)]);
     if (process.env["COGNIX_DEBUG"]) io.stderr.write(`${e.stack ?? ""}\n`);
     return 1;
   }

@@ -10,6 +10,7 @@ import { checkLockFresh, describeChange, type LockStatus } from "./freshness.ts"
 import { runUvLock } from "./run-uv.ts";
 import { readUvLock } from "./uv-lock.ts";
 import { lockModelWeights } from "../weights/lock-command.ts";
+import { parseArgsMessage } from "../util/parse-args-message.ts";
 
 const USAGE = `usage: cognix lock [DIR] [--check] [--upgrade] [--json]
 
@@ -75,7 +76,7 @@ export async function lockCommand(argv: string[]): Promise<number> {
         check: { type: "boolean", default: false },
         upgrade: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
       },
       allowPositionals: true,
       strict: true,
@@ -124,7 +125,7 @@ export async function lockCommand(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if ((err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      return report(new CognixError({ message: `${(err as Error).message}\n${USAGE}` }, 2), json);
+      return report(new CognixError({ message: `${parseArgsMessage(err)}\n${USAGE}` }, 2), json);
     }
     return report(err, json);
   }

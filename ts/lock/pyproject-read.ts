@@ -24,7 +24,7 @@ export function readPyprojectRequirements(file: string): ProjectRequirements {
   try {
     text = readFileSync(file, "utf8");
   } catch {
-    throw new CognixError({ file, message: "pyproject.toml not found; run `cognix generate` to write it" });
+    throw new CognixError({ file, message: "pyproject.toml not found; run `cognix lock` (it writes pyproject.toml from cognix.json, then uv.lock), or `cognix pyproject` to write only pyproject.toml" });
   }
   const doc = parseToml(text, file);
   const project = table(doc["project"]);

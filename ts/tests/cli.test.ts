@@ -46,4 +46,13 @@ describe("cli main", () => {
     expect(await main(["generate", "user"], { stdout: sink().stream, stderr: err.stream })).toBe(1);
     expect(err.text()).toBe("cog.yaml:2:3: build: bad\n");
   });
+
+  it("calls an unknown leading option an option, not a command (exit 2)", async () => {
+    const err = sink();
+    expect(await main(["--bogus"], { stdout: sink().stream, stderr: err.stream })).toBe(2);
+    expect(err.text()).toMatch(/^unknown option --bogus\n\nUsage: cognix /);
+    const cmd = sink();
+    expect(await main(["bogus"], { stdout: sink().stream, stderr: cmd.stream })).toBe(2);
+    expect(cmd.text()).toMatch(/^unknown command "bogus"\n/);
+  });
 });

@@ -120,7 +120,7 @@ export interface CognixConfig {
     max: number;
   };
   /**
-   * cog.yaml `environment`, as NAME -> value, in file order.
+   * cog.yaml `environment`, as NAME -> value (keys sorted in the file; the image sets them all).
    */
   environment: {
     [k: string]: string | undefined;

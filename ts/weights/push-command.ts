@@ -7,6 +7,7 @@ import { LOCK_FILE_NAME, readLock, writeLock } from "./lock-file.ts";
 import { formatBytes, ProgressLine } from "../util/progress.ts";
 import { parsePushDestination } from "./push-destination.ts";
 import { pushWeights } from "./push.ts";
+import { parseArgsMessage } from "../util/parse-args-message.ts";
 
 const USAGE = `usage: cognix push-weights --to s3://bucket/prefix | gs://bucket/prefix | oci://host/repo[:tag]
          [--lock weights.lock.json] [--set NAME]... [--from-dir DIR] [--public-base-url URL] [--acl public-read]
@@ -43,12 +44,12 @@ export async function pushWeightsCommand(argv: string[]): Promise<number> {
           "part-size": { type: "string" },
           jobs: { type: "string" },
           json: { type: "boolean", default: false },
-          help: { type: "boolean", default: false },
+          help: { type: "boolean", short: "h", default: false },
         },
         strict: true,
       });
     } catch (err) {
-      throw new CognixError({ message: `${(err as Error).message}\n${USAGE}` }, 2);
+      throw new CognixError({ message: `${parseArgsMessage(err)}\n${USAGE}` }, 2);
     }
     const v = parsed.values;
     json = v.json === true;

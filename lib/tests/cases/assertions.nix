@@ -11,7 +11,11 @@ h.scrub {
   reservedEnv = failed minimal [{ cog.environment = { PATH = "/x"; NVIDIA_VISIBLE_DEVICES = "0"; }; }];
   stale = failed (h.fixtures + "/stale") [ ];
   missingSystemPackage = failed (h.fixtures + "/unknown-apt") [ ];
-  cudaSetMissing = failed gpu [{ cuda.version = lib.mkForce "12.1"; }];
+  cudaSetMissing = failed gpu [{ cuda.version = lib.mkForce "11.8"; }];
+  # 12.1 is a throwing alias in the stub, as in nixpkgs: the next minor serves.
+  cudaFallback =
+    let c = (h.evalStub { src = gpu; modules = [{ cuda.version = lib.mkForce "12.1"; }]; }).config; in
+    { failed = h.failedAssertions c; warnings = builtins.filter (lib.hasPrefix "cuda:") c.warnings; libraries = map (p: p.name) c.cuda.packages; };
   cudaLibraryMissing = failed gpu [{ cuda.libraries = [ "cuda_cudart" "libcudla" ]; }];
   cudaNoVersion = failed gpu [{ cuda.version = lib.mkForce null; }];
   gpuClean = failed gpu [ ];

@@ -21,5 +21,6 @@ describe.each(Object.entries(COMMANDS))("cognix %s", (name, { run }) => {
     expect(await run(["--no-such-option"], c.ctx)).toBe(2);
     expect(c.err()).toContain("--no-such-option");
     expect(c.err()).toContain(`Usage: cognix ${name}`);
+    expect(c.err()).toMatch(/^error: unknown option --no-such-option\n/);
   });
 });

@@ -6,23 +6,41 @@
  * nixpkgs package carries headers in its dev output). An empty list means the
  * package has nothing to add to a Nix image.
  *
- * How names were checked against nixpkgs source (NixOS/nixpkgs):
+ * How names were checked against nixpkgs source (NixOS/nixpkgs, 2026):
  * - X11 libraries use the top-level lowercase names nixpkgs moved them to:
  *   pkgs/by-name/li/{libsm,libice,libx11,libxext,libxrender,libxrandr,libxi,
- *   libxfixes,libxcb,libxcomposite,libxdamage,libxtst,libxcursor,libxinerama}/package.nix.
+ *   libxfixes,libxcb,libxcomposite,libxdamage,libxtst,libxcursor,libxinerama}/package.nix;
+ *   pkgs/top-level/aliases.nix keeps `libSM`, `libX11`, … and the whole `xorg`
+ *   set only as deprecation warnings.
  * - libGL and libGLU: all-packages.nix defines `libGL = … libglvnd` and
  *   `libGLU = … mesa_glu`; libglvnd is pkgs/by-name/li/libglvnd.
- * - glfw: `glfw = glfw3;` in all-packages.nix.
+ * - libgbm: `libgbm = callPackage ../development/libraries/mesa/gbm.nix` in
+ *   all-packages.nix; mesa is built with `libgbm-external`, so it does not ship
+ *   libgbm.so.1 itself.
+ * - glfw: `glfw = glfw3;` in all-packages.nix (glfw3 is pkgs/by-name/gl/glfw3).
  * - poppler-utils: `poppler-utils = poppler.override { suffix = "utils"; … }` in all-packages.nix.
- * - dejavu_fonts: pkgs/data/fonts/dejavu-fonts, exposed as dejavu_fonts.
- * - tesseract: pkgs/applications/graphics/tesseract (wrapper over tesseract5).
- * - pkgs/by-name/<xx>/<name>/package.nix exists for: alsa-lib, eigen, espeak-ng,
- *   freeglut, gdal, geos, glew, gperftools, jemalloc, leptonica, libaio,
- *   libjpeg_turbo, libopus, libvorbis, mesa-demos, numactl, openblas, openexr,
- *   p7zip, portaudio, proj, psmisc, sox, tzdata, vips, x264, x265, xvfb-run, zbar.
+ * - dejavu_fonts: `dejavu_fonts = lowPrio (callPackage ../data/fonts/dejavu-fonts { })`.
+ * - tesseract: `tesseract = tesseract5;` (pkgs/applications/graphics/tesseract).
+ * - libxkbcommon: `libxkbcommon = libxkbcommon_8;` (pkgs/by-name/li/libxkbcommon_8).
+ * - jdk, jdk11, jdk17, jre: `jdk = jdk21; jdk11 = openjdk11; jdk17 = openjdk17; jre = jdk;`.
+ * - nss: `nss = nss_esr;`; libjpeg: `libjpeg = libjpeg_turbo;`; opencv: `opencv = opencv4;`.
+ * - pkgs/by-name/<xx>/<name>/package.nix exists for: alsa-lib, aria2, blas,
+ *   cairo, ccache, cmake, cups, curl, dbus, eigen, espeak-ng, file, flac,
+ *   freeglut, freetype, gdal, geos, gfortran, ghostscript, git, git-lfs, glew,
+ *   glib, gnumake, gperftools, graphviz, gtk2, gtk3, htop, imagemagick,
+ *   jemalloc, jq, lame, lapack, leptonica, less, libaio, libarchive, libdrm,
+ *   libjpeg_turbo, libopus, libpng, libsndfile, libtiff, libvorbis, libvpx,
+ *   libwebp, libxslt, mesa-demos, nano, ninja, numactl, p7zip, pandoc, pango,
+ *   portaudio, proj, psmisc, rsync, sox, swig, tmux, tzdata, unzip, vips, wget,
+ *   x264, x265, zbar, zip.
+ * - all-packages.nix defines the rest as top-level attributes: boost, bzip2,
+ *   cargo and rustc (from rustPackages), clang, fontconfig, ffmpeg, gcc, glibcLocales,
+ *   gmp, gnupg, go, gobject-introspection, hdf5, libffi, libxml2, mesa, ncurses,
+ *   nodejs, openblas, openexr, openssh, openssl, pkg-config, procps, protobuf,
+ *   readline, sqlite, vim, xvfb-run, xz, zlib (openblas, openexr, hdf5 and
+ *   xvfb-run also appear as pkgs/by-name packages, under the same names).
  * - libgomp lives in gcc's unwrapped lib output (gcc.cc.lib).
- * The rest are long-standing top-level attributes named like the upstream
- * project (ffmpeg, git, glib, opencv, boost, openssl, zlib, …).
+ * None of these names is an alias in pkgs/top-level/aliases.nix.
  */
 export interface AptEntry {
   nix: readonly string[];
@@ -108,7 +126,7 @@ export const APT_TABLE: Readonly<Record<string, AptEntry>> = {
   "libgles2-mesa-dev": { nix: ["libGL"] },
   "libglu1-mesa": { nix: ["libGLU"] },
   "libglu1-mesa-dev": { nix: ["libGLU"] },
-  "libgbm1": { nix: ["mesa"], note: "mesa provides libgbm" },
+  "libgbm1": { nix: ["libgbm"], note: "nixpkgs builds libgbm separately from mesa" },
   "freeglut3-dev": { nix: ["freeglut"] },
   "libglfw3": { nix: ["glfw"] },
   "libglew-dev": { nix: ["glew"] },

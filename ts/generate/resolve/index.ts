@@ -2,7 +2,7 @@ import { CognixError, type Location, type Problem } from "../../util/errors.ts";
 import { chooseCuda } from "./choose-cuda.ts";
 import { cudaValueProblem } from "./cuda.ts";
 import { findFrameworks } from "./frameworks.ts";
-import { pythonMinor, pythonRange } from "./python.ts";
+import { PYTHONS_NOT_IN_NIXPKGS, pythonMinor, pythonRange } from "./python.ts";
 import { rewriteRequirements } from "./rewrite.ts";
 import { resolveSdk } from "./sdk.ts";
 import { findTensorflow } from "./tensorflow.ts";
@@ -44,6 +44,11 @@ export function resolve(input: ResolveInput): Resolved {
   const py = pythonMinor(input.pythonVersion, input.pythonVersionLoc);
   const python = typeof py === "string" ? py : null;
   if (typeof py !== "string") problems.push(py);
+  if (python !== null && (PYTHONS_NOT_IN_NIXPKGS as readonly string[]).includes(python)) {
+    warnings.push(
+      `python_version ${python}: current nixpkgs has no Python ${python} interpreter; the build needs \`python.interpreter\` set in your flake, or a python_version of 3.10 or later`,
+    );
+  }
 
   const sdk = resolveSdk(input.sdkVersion, python);
   if (typeof sdk !== "string") problems.push(sdk);

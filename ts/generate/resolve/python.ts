@@ -19,6 +19,12 @@ export function pythonMinor(version: string, loc: Location): string | Problem {
   return minor;
 }
 
+/**
+ * Minors current nixpkgs no longer carries an interpreter for: the image then
+ * needs `python.interpreter` set by hand in the model's flake.
+ */
+export const PYTHONS_NOT_IN_NIXPKGS = ["3.8", "3.9"] as const;
+
 /** "3.10–3.12" style summary of a list of minors. */
 export function pythonRange(pythons: readonly string[]): string {
   if (pythons.length === 0) return "none";

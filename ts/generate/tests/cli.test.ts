@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { validateAgainst } from "../../schema/validators.ts";
+import { canonicalJson } from "../../util/canonical-json.ts";
 import type { CognixConfig } from "../../types/cognix.ts";
 import { FIXTURES, PROBLEM_LINE, copyFixture, runCli } from "./helpers.ts";
 
@@ -134,6 +135,12 @@ describe("cognix generate (subprocess)", () => {
     expect(out.ok).toBe(false);
     expect(out.problems[0]).toMatchObject({ line: 2, column: 3, path: ["build", "pythn_version"] });
     expect(out.problems[0]?.file.endsWith("cog.yaml")).toBe(true);
+    // The same deterministic JSON as every command: sorted keys, two-space indent, `errors` as text lines.
+    expect(fail.stdout).toBe(canonicalJson(JSON.parse(fail.stdout)));
+    const errors = (JSON.parse(fail.stdout) as { errors: string[] }).errors;
+    expect(errors).toHaveLength(out.problems.length);
+    expect(errors[0]).toMatch(/cog\.yaml:2:3: build\.pythn_version: unknown key/);
+    expect(ok.stdout).toBe(canonicalJson(res));
   });
 
   it("leaves an existing cognix.json untouched when the input is broken", async () => {

@@ -86,13 +86,42 @@ describe("cognix image CLI", () => {
     expect(r.stderr).toContain('[0].mode: expected an octal mode such as "0644" or "1777", got "rwx"');
 
     const opt = await runMain(["build-spec", "--bogus"]);
-    expect([opt.code, opt.stderr]).toEqual([1, expect.stringContaining("unknown option --bogus")]);
+    expect([opt.code, opt.stderr]).toEqual([2, expect.stringContaining("unknown option --bogus")]);
     const limit = await runMain(["build-spec", "--graph", graphFile, "--config", configFile, "--out", out, "--max-layers", "200"]);
     expect(limit.stderr).toContain("above Docker's limit of 125");
     expect((await runMain(["frobnicate"])).code).toBe(2);
 
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(tmp.dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("usage errors exit 2, --help exits 0, and --json errors are JSON on stdout", async () => {
+    const spec = join(tmp.dir, "usage-spec.json");
+    expect((await runMain(["build-spec", "--graph", graphFile, "--config", configFile, "--out", spec])).code).toBe(0);
+    expect((await runMain(["inspect"])).code).toBe(2);
+    expect((await runMain(["inspect", "--spec"])).code).toBe(2);
+    for (const flag of ["--help", "-h"]) {
+      const help = await runMain(["inspect", flag]);
+      expect([help.code, help.stderr]).toEqual([0, ""]);
+      expect(help.stdout.toString()).toMatch(/^usage: cognix image /);
+    }
+    const missing = await runMain(["inspect", "--spec", join(tmp.dir, "none.json"), "--json"]);
+    expect(missing.code).toBe(1);
+    const doc = JSON.parse(missing.stdout.toString()) as { ok: boolean; errors: string[] };
+    expect(doc.ok).toBe(false);
+    expect(doc.errors[0]).toContain("none.json");
+    const usage = await runMain(["inspect", "--json"]);
+    expect([usage.code, (JSON.parse(usage.stdout.toString()) as { errors: string[] }).errors]).toEqual([2, ["--spec is required"]]);
+  });
+
+  it("load -o into a directory that does not exist says so, without a temporary file name", async () => {
+    const spec = join(tmp.dir, "nodir-spec.json");
+    expect((await runMain(["build-spec", "--graph", graphFile, "--config", configFile, "--out", spec])).code).toBe(0);
+    const target = join(tmp.dir, "no-such-dir", "image.tar");
+    const r = await runMain(["load", "--spec", spec, "-o", target]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${target}: cannot write it: ${join(tmp.dir, "no-such-dir")} is not an existing directory`);
+    expect(r.stderr).not.toContain(".tmp");
   });
 
   it("load fails without a complete archive when the closure changed after build-spec", async () => {

@@ -74,6 +74,25 @@ describe("runUvLock", () => {
 });
 
 describe("lockCommand", () => {
+  it("-h prints the usage on stdout and exits 0; an unknown option is one short line and exit 2", async () => {
+    const help = capture();
+    expect(await lockCommand(["-h"])).toBe(0);
+    expect(help.out()).toMatch(/^usage: cognix lock /);
+    expect(help.err()).toBe("");
+    vi.restoreAllMocks();
+    const bad = capture();
+    expect(await lockCommand(["--bogus"])).toBe(2);
+    expect(bad.err()).toMatch(/^error: unknown option --bogus\nusage: cognix lock /);
+  });
+
+  it("--check without pyproject.toml names the commands that write it", async () => {
+    const dir = temp();
+    const c = capture();
+    expect(await lockCommand([dir, "--check"])).toBe(1);
+    expect(c.err()).toContain("pyproject.toml not found; run `cognix lock`");
+    expect(c.err()).not.toContain("cognix generate");
+  });
+
   it("--check exits 0 on a fresh lock and 1 on a stale one, naming the change", async () => {
     const dir = temp();
     cpSync(join(FIXTURES, "plain-cpu"), dir, { recursive: true });

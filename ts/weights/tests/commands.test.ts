@@ -118,6 +118,15 @@ describe("cognix lock-weights / push-weights commands", () => {
     const r3 = await capture(() => pushWeightsCommand(["--bogus"]));
     expect(r3.code).toBe(2);
     expect(r3.stderr).toContain("usage: cognix push-weights");
+    expect(r3.stderr).toContain("error: unknown option --bogus\n");
+  });
+
+  it("push-weights -h prints the usage on stdout and exits 0, like --help", async () => {
+    for (const flag of ["-h", "--help"]) {
+      const r = await capture(() => pushWeightsCommand([flag]));
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+      expect(r.stdout).toMatch(/^usage: cognix push-weights /);
+    }
   });
 
   it.skipIf(!hasRegistry())("push-weights --json pushes and rewrites the lock; a second run uploads nothing", async () => {

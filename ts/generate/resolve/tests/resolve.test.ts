@@ -178,6 +178,15 @@ describe("CUDA defaults and checks", () => {
     expect(out.cuda).toBeNull();
     expect(out.warnings).toEqual(["build.cuda and build.cudnn have no effect unless build.gpu is true"]);
   });
+
+  it("warns that Python 3.8 and 3.9 need an interpreter from the user's flake, and only those", () => {
+    for (const py of ["3.8", "3.9.18"]) {
+      const warnings = resolve(input(false, py, [])).warnings.join("\n");
+      expect(warnings).toContain("current nixpkgs has no Python");
+      expect(warnings).toContain("`python.interpreter`");
+    }
+    for (const py of ["3.10", "3.13"]) expect(resolve(input(false, py, [])).warnings).toEqual([]);
+  });
 });
 
 describe("errors", () => {
