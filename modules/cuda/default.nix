@@ -19,8 +19,10 @@ let
         minor = lib.toInt (builtins.elemAt versionParts 1);
       in
       map (m: "cudaPackages_${major}_${toString m}") (lib.range minor (minor + 9));
-  usableName = lib.findFirst (n: internal.lookupPackage pkgs n != null) null candidateNames;
-  packageSet = if usableName == null then null else internal.lookupPackage pkgs usableName;
+  usable = lib.findFirst (c: c.set != null) { name = null; set = null; }
+    (map (name: { inherit name; set = internal.lookupPackage pkgs name; }) candidateNames);
+  usableName = usable.name;
+  packageSet = usable.set;
   # Driver libraries are mounted here by the NVIDIA container runtime (as in Cog's images).
   driverLibraryPath = [ "/usr/lib/x86_64-linux-gnu" "/usr/local/nvidia/lib64" "/usr/local/nvidia/bin" ];
 in

@@ -94,9 +94,9 @@ in
       default =
         let
           attr = "python3${lib.replaceStrings [ "." ] [ "" ] (lib.removePrefix "3." (minorOf cfg.version))}";
-          found = builtins.tryEval (pkgs.${attr} or null);
+          found = (import ../../lib/internal.nix { inherit lib; }).lookupPackage pkgs attr;
         in
-        if found.success && found.value != null then found.value
+        if found != null then found
         else throw "cognix: python.interpreter: Python ${minorOf cfg.version} is not in this nixpkgs (no usable `pkgs.${attr}`); use a newer build.python_version in cog.yaml, or set `python.interpreter` to a Python package.";
       defaultText = lib.literalExpression "pkgs.python3XY for python.version";
       description = "Python interpreter the environment is built for.";

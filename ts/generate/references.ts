@@ -1,6 +1,7 @@
 import type { CogYaml } from "../types/cog-yaml.ts";
 import type { Problem } from "../util/errors.ts";
 import { checkPythonRef } from "./python-ref.ts";
+import { compareVersions } from "./resolve/version.ts";
 import type { YamlSource } from "./yaml-source.ts";
 
 export interface References {
@@ -43,6 +44,6 @@ export function readReferences(src: YamlSource, raw: CogYaml, projectRoot: strin
 export function pinsSdkFrom017(sdk: unknown): boolean {
   if (typeof sdk !== "string") return false;
   if (sdk === "prerelease") return true;
-  const m = /^(\d+)\.(\d+)/.exec(sdk);
-  return m !== null && (Number(m[1]) > 0 || Number(m[2]) >= 17);
+  const release = /^\d+(\.\d+)*/.exec(sdk.trim());
+  return release !== null && compareVersions(release[0], "0.17.0") >= 0;
 }
