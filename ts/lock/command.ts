@@ -11,6 +11,7 @@ import { runUvLock } from "./run-uv.ts";
 import { readUvLock } from "./uv-lock.ts";
 import { lockModelWeights } from "../weights/lock-command.ts";
 import { parseArgsMessage } from "../util/parse-args-message.ts";
+import { reportError } from "../util/report-error.ts";
 
 const USAGE = `usage: cognix lock [DIR] [--check] [--upgrade] [--json]
 
@@ -25,13 +26,6 @@ function declaresWeights(dir: string): boolean {
   if (!existsSync(file)) return false;
   const parsed = JSON.parse(readFileSync(file, "utf8")) as { weights?: unknown };
   return Array.isArray(parsed.weights) && parsed.weights.length > 0;
-}
-
-function report(err: unknown, json: boolean): number {
-  const problems = err instanceof CognixError ? err.problems.map(formatProblem) : [`lock: ${(err as Error).message ?? String(err)}`];
-  if (json) process.stdout.write(canonicalJson({ ok: false, errors: problems }));
-  for (const p of problems) process.stderr.write(`error: ${p}\n`);
-  return err instanceof CognixError ? err.exitCode : 1;
 }
 
 /**
@@ -125,8 +119,8 @@ export async function lockCommand(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if ((err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      return report(new CognixError({ message: `${parseArgsMessage(err)}\n${USAGE}` }, 2), json);
+      return reportError(new CognixError({ message: `${parseArgsMessage(err)}\n${USAGE}` }, 2), json, "lock");
     }
-    return report(err, json);
+    return reportError(err, json, "lock");
   }
 }

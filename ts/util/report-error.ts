@@ -1,5 +1,5 @@
-import { CognixError, formatProblem } from "../util/errors.ts";
-import { canonicalJson } from "../util/canonical-json.ts";
+import { CognixError, formatProblem } from "./errors.ts";
+import { canonicalJson } from "./canonical-json.ts";
 
 /** Prints an error the way every cognix command does and returns its exit code. */
 export function reportError(err: unknown, json: boolean, command: string): number {

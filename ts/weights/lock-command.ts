@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CognixError } from "../util/errors.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
-import { reportError } from "./cli-output.ts";
+import { reportError } from "../util/report-error.ts";
 import { lockWeights } from "./lock.ts";
 import { LOCK_FILE_NAME, readLockIfExists, writeLock } from "./lock-file.ts";
 import { ProgressLine } from "../util/progress.ts";

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CognixError } from "../util/errors.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
-import { reportError } from "./cli-output.ts";
+import { reportError } from "../util/report-error.ts";
 import { LOCK_FILE_NAME, readLock, writeLock } from "./lock-file.ts";
 import { formatBytes, ProgressLine } from "../util/progress.ts";
 import { parsePushDestination } from "./push-destination.ts";
