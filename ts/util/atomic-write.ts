@@ -1,17 +1,23 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 
 /**
  * Writes `data` to `path` so that readers see either the old file or the whole
- * new one: a temporary file beside it, fsync, rename.
+ * new one: a temporary file beside it, every byte written, fsync, rename.
+ * A short write (full disk, file size limit) fails and leaves `path` as it was.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const dir = dirname(path);
+  const name = basename(path);
+  removeDeadWritersFiles(dir, name);
+  // The pid in the name lets a later write tell a dead writer's leftover from a live one's file.
+  const tmp = join(dir, `.${name}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
   let fd: number | undefined;
   try {
     fd = openSync(tmp, "wx", mode);
-    writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
+    writeAll(fd, bytes, path);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -20,5 +26,43 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
     if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
     throw err;
+  }
+}
+
+/** write(2) may take fewer bytes than offered; keep going, and fail rather than stop early. */
+function writeAll(fd: number, bytes: Uint8Array, path: string): void {
+  let off = 0;
+  while (off < bytes.length) {
+    const n = writeSync(fd, bytes, off, bytes.length - off);
+    if (n <= 0) throw Object.assign(new Error(`${path}: the disk took ${off} of ${bytes.length} bytes`), { code: "ENOSPC" });
+    off += n;
+  }
+}
+
+/** Temporary files of `name` whose writer was killed before it could clean up. */
+function removeDeadWritersFiles(dir: string, name: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const prefix = `.${name}.`;
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !entry.endsWith(".tmp")) continue;
+    const m = /^(\d+)-[0-9a-f]{12}\.tmp$/.exec(entry.slice(prefix.length));
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid !== process.pid && !isAlive(pid)) rmSync(join(dir, entry), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
