@@ -16,7 +16,7 @@ in
       file = src + "/.dockerignore";
       own = if builtins.pathExists file then dockerignore.parse (builtins.readFile file) else [ ];
     in
-    builtinPatterns ++ own ++ dockerignore.parse (lib.concatStringsSep "\n" extraPatterns);
+    builtinPatterns ++ own ++ dockerignore.parseWith { file = "cog.ignore"; } (lib.concatStringsSep "\n" extraPatterns);
 
   # Copy `src` into the store, filtered. Pure: no import-from-derivation.
   filter = { src, patterns, name ? "cog-src" }:

@@ -39,6 +39,6 @@ in
     other = di.keep (di.parse "data\n!data/keep") "other" "directory";
     file = di.keep (di.parse "data\n!data/keep") "data" "regular";
   };
-  regex = map di.toRegex [ "*.py" "**/x" "a/**" "?.[ch]" "a.b" ];
+  compiled = map di.compile [ "*.py" "**/x" "a/**" "?.[ch]" "a.b" "[!a]*.txt" "**foo" ];
   source = listTree c.cog.source;
 }
