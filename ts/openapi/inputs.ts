@@ -50,10 +50,13 @@ function parameter(param: Node, order: number, file: PythonFile, methodName: str
   const field: InputField = { name, order, inputType, fieldType: fieldTypeFromInputType(inputType) };
   const value = param.type === "typed_default_parameter" ? param.childForFieldName("value") : null;
   if (value !== null) {
-    const info = locate(file.path, value, () => defaultInfo(value, name, file));
-    if (info.accept !== undefined && field.fieldType.primitive !== "Path" && field.fieldType.primitive !== "File") {
-      throw acceptOnNonFile(name);
-    }
+    const info = locate(file.path, value, () => {
+      const found = defaultInfo(value, name, file);
+      if (found.accept !== undefined && field.fieldType.primitive !== "Path" && field.fieldType.primitive !== "File") {
+        throw acceptOnNonFile(name);
+      }
+      return found;
+    });
     Object.assign(field, info);
   }
   if (field.inputType.kind === "union" && hasConstraints(field)) {
