@@ -5,13 +5,18 @@
 let
   segments = p: lib.splitString "/" p;
 
-  # A file path inside a set: relative, no empty, "." or ".." segment.
+  # A file path inside a set: relative, no empty, "." or ".." segment, and
+  # only characters that no shell, store path name or URL reads specially
+  # (the same rule as `cognix lock` and the run-time downloader).
+  safeSegment = s: builtins.match "[A-Za-z0-9._+=@,~-]+" s != null;
   checkRelPath = where: p:
     let segs = segments p; in
     if p == "" || lib.hasPrefix "/" p then
       throw "cognix weights: ${where}: path '${p}' must be relative to the set's target"
     else if lib.any (s: s == "" || s == "." || s == "..") segs then
       throw "cognix weights: ${where}: path '${p}' has an empty, '.' or '..' segment"
+    else if !(lib.all safeSegment segs) then
+      throw "cognix weights: ${where}: path '${p}' has characters other than letters, digits and . _ - + = @ , ~"
     else p;
 
   checkTarget = where: t:
@@ -94,11 +99,12 @@ rec {
     let
       where = "weights.sets.${set.name}";
       files = map (f: f // { path = checkRelPath where f.path; }) set.files;
+      q = lib.escapeShellArg;
       copies = lib.concatMapStrings
         (f: lib.optionalString (dirOf f.path != ".") ''
-          mkdir -p "$out/${dirOf f.path}"
+          mkdir -p "$out"/${q (dirOf f.path)}
         '' + ''
-          cp ${fetchFile pkgs set.name f} "$out/${f.path}"
+          cp ${q (fetchFile pkgs set.name f)} "$out"/${q f.path}
         '')
         (lib.sort (a: b: a.path < b.path) files);
     in

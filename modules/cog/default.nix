@@ -130,7 +130,7 @@ in
 
     cog.openapiSchema = mkDefault (pkgs.runCommand "openapi-schema.json" { } ''
         export HOME="$TMPDIR" PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
-        ${lib.concatStrings (lib.mapAttrsToList (n: v: "export ${n}=${lib.escapeShellArg v}\n") buildEnv)}
+        ${lib.concatStrings (lib.mapAttrsToList (n: v: "export ${lib.escapeShellArg n}=${lib.escapeShellArg v}\n") buildEnv)}
         cd ${cfg.source}
         ${config.python.venv}/bin/python -m cog.command.openapi_schema > "$out"
       '');

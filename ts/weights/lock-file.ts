@@ -29,13 +29,21 @@ export interface WeightsLock {
 export const LOCK_FILE_NAME = "weights.lock.json";
 const SHA256_RE = /^[0-9a-f]{64}$/;
 
-/** Rejects paths that could leave the set's directory. */
+/**
+ * Characters a path segment may have: enough for model repositories, nothing
+ * a shell, a store path name or a URL reads specially. The Nix side
+ * (lib/weights/sets.nix) and the run-time downloader apply the same rule.
+ */
+const SAFE_SEGMENT = /^[A-Za-z0-9._+=@,~-]+$/;
+
+/** Why a locked path is unsafe (it could leave the set's directory, or means something to a shell), or null. */
 export function unsafePathReason(path: string): string | null {
   if (path === "") return "is empty";
   if (path.startsWith("/")) return "is absolute";
-  if (path.includes("\\") || path.includes("\0")) return "contains a backslash or NUL";
-  if (path.split("/").some((s) => s === "" || s === "." || s === "..")) return "has an empty, '.' or '..' segment";
-  if (path.split("/")[0] === ".partial") return "is inside the reserved .partial directory";
+  const segments = path.split("/");
+  if (segments.some((s) => s === "" || s === "." || s === "..")) return "has an empty, '.' or '..' segment";
+  if (!segments.every((s) => SAFE_SEGMENT.test(s))) return "has characters other than letters, digits and . _ - + = @ , ~";
+  if (segments[0] === ".partial") return "is inside the reserved .partial directory";
   return null;
 }
 
@@ -123,6 +131,8 @@ export function normaliseLock(lock: WeightsLock): WeightsLock {
   return { formatVersion: 1, sets };
 }
 
+/** Writes the lock canonically; a lock that would not be read back is never written. */
 export function writeLock(file: string, lock: WeightsLock): void {
+  validateLock(lock, file);
   writeFileAtomic(file, canonicalJson(normaliseLock(lock)));
 }

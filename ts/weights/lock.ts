@@ -72,7 +72,13 @@ export async function lockWeights(entries: readonly WeightEntry[], previous: Wei
     const files: LockedFile[] = [];
     for (const f of chosen) {
       const why = unsafePathReason(f.path);
-      if (why) throw new CognixError({ path: ["weights", index], message: `${entry.source} offers a file whose path ${JSON.stringify(f.path)} ${why}` });
+      if (why) {
+        throw new CognixError({
+          ...(opts.configFile ? { file: opts.configFile } : {}),
+          path: ["weights", index],
+          message: `${entry.source} offers a file whose path ${JSON.stringify(f.path)} ${why}; leave it out with the source's exclude patterns`,
+        });
+      }
       opts.onFile?.(entry.name, f.path);
       let { size, sha256 } = f;
       if (sha256 === null || size < 0) {

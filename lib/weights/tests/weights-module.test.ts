@@ -57,7 +57,22 @@ describe.skipIf(!libOk)("modules/weights (lib only)", () => {
     const files = lock.sets.base!.files;
     expect(r.fetches).toEqual(files.map((f) => ({ name: f.path.split("/").pop(), sha256: f.sha256, urls: f.urls })));
     // Every locked file is copied to its path under $out, sorted by path.
-    expect(r.buildTimePaths[0]!.script).toMatch(/cp \/nix\/store\/0{32}-config\.json "\$out\/config\.json"[\s\S]*mkdir -p "\$out\/unet"\ncp \/nix\/store\/0{32}-model\.safetensors "\$out\/unet\/model\.safetensors"/);
+    expect(r.buildTimePaths[0]!.script).toMatch(/cp \/nix\/store\/0{32}-config\.json "\$out"\/config\.json[\s\S]*mkdir -p "\$out"\/unet\ncp \/nix\/store\/0{32}-model\.safetensors "\$out"\/unet\/model\.safetensors/);
+  });
+
+  it("quotes every path from the lock for the shell", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cognix-weights-quote-"));
+    try {
+      const file = join(dir, "lock.json");
+      const files = [{ path: "d=1/a~b.bin", size: 1, sha256: "1".repeat(64), urls: ["https://example.com/x"] }];
+      const sets = { base: { source: "https://example.com/base", include: [], exclude: [], files }, lora: { source: "https://example.com/lora", include: [], exclude: [], files } };
+      writeFileSync(file, JSON.stringify({ formatVersion: 1, sets }));
+      const declared = `[ { name = "base"; source = "https://example.com/base"; target = "/w"; } { name = "lora"; source = "https://example.com/lora"; target = "/l"; } ]`;
+      const r = evalJson(`lockFile = ${file}; declared = ${declared};`) as Evaluated;
+      expect(r.buildTimePaths[0]!.script).toMatch(/mkdir -p "\$out"\/'d=1'\ncp \/nix\/store\/0{32}-a-b\.bin "\$out"\/'d=1\/a~b\.bin'/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("lists run-time sets in a manifest file and wires the downloader", () => {
@@ -105,6 +120,9 @@ describe.skipIf(!libOk)("modules/weights (lib only)", () => {
       ["../escape", "has an empty, '.' or '..' segment"],
       ["a/../../escape", "has an empty, '.' or '..' segment"],
       ["/etc/passwd", "must be relative"],
+      ["x$(touch pwned).bin", "has characters other than"],
+      ["a`id`/b", "has characters other than"],
+      ["a b", "has characters other than"],
     ] as const) {
       it(`in the lock: ${path}`, () => {
         expect(evalError(`lockFile = ${badLock(path)}; declared = [ { name = "lora"; source = "https://example.com/lora.bin"; target = "/l"; } ];`)).toContain(
@@ -189,6 +207,16 @@ describe.skipIf(!libOk)("modules/weights built with the stub package set", () =>
     expect(readFileSync(join(out, "unet/model.bin")).equals(model)).toBe(true);
     expect(readFileSync(join(out, "config.json")).equals(config)).toBe(true);
     expect(readdirSync(out).sort()).toEqual(["config.json", "unet"]);
+  });
+
+  it("never runs a command hidden in a locked file name", async () => {
+    const file = join(dir, "hostile.lock.json");
+    const files = [{ path: "x$(cd $out;touch pwned).bin", size: config.length, sha256: sha(config), urls: [`${server.url}/config.json`] }];
+    writeFileSync(file, JSON.stringify({ formatVersion: 1, sets: { base: { source: `${server.url}/x`, include: [], exclude: [], files } } }));
+    const r = await build(setExpr(file));
+    if (r.out !== "") expect(readdirSync(r.out)).not.toContain("pwned");
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("weights.lock.json: sets.base: path 'x$(cd $out;touch pwned).bin' has characters other than");
   });
 
   it("keeps the set's store path when anything but its locked files changes", () => {
