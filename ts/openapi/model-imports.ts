@@ -85,6 +85,8 @@ export class ModelImports {
     const summary: ModuleSummary = { imports, models, typedDicts, sourcePath: key };
     this.loaded.set(key, summary);
     this.refreshAliases();
+    // Once more, now that aliases across an import cycle are known.
+    this.addImported(models, imports, typedDicts, key);
     return summary;
   }
 
