@@ -46,6 +46,10 @@ describe("Cog's static schema generator cases", () => {
         return;
       }
       const doc = await run;
+      if (fixture.document !== undefined) {
+        expect(doc).toEqual(fixture.document);
+        return;
+      }
       const schemas = (doc["components"] as { schemas: Record<string, unknown> }).schemas;
       const variable = Object.fromEntries(Object.entries(schemas).filter(([k]) => !FIXED.has(k)));
       expect(variable).toEqual(fixture.expected?.schemas);
