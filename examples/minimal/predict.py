@@ -1,6 +1,10 @@
+import os
+
 from cog import BasePredictor, Input
 
 
 class Predictor(BasePredictor):
-    def predict(self, name: str = Input(description="Who to greet")) -> str:
-        return f"hello {name}"
+    # concurrency.max is 2 in cog.yaml: Cog runs concurrent predictions only
+    # for an async predict.
+    async def predict(self, name: str = Input(description="Who to greet")) -> str:
+        return f"{os.environ['GREETING']} {name}"

@@ -7,6 +7,7 @@ import type { CognixConfig } from "../types/cognix.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
 import { CognixError, formatProblem } from "../util/errors.ts";
 import { checkLockFresh, describeChange, type LockStatus } from "./freshness.ts";
+import { findHostPython } from "./host-python.ts";
 import { runUvLock } from "./run-uv.ts";
 import { readUvLock } from "./uv-lock.ts";
 import { lockModelWeights } from "../weights/lock-command.ts";
@@ -46,6 +47,19 @@ function syncPyproject(dir: string): boolean {
   if (existsSync(file) && readFileSync(file, "utf8") === wanted) return false;
   writePyproject(dir, cognix);
   return true;
+}
+
+/**
+ * uv's environment: unless UV_PYTHON says otherwise, a host CPython of the
+ * model's Python version, so that uv need not download one.
+ */
+function uvEnvironment(dir: string): NodeJS.ProcessEnv {
+  if (process.env["UV_PYTHON"]) return process.env;
+  const file = join(dir, "cognix.json");
+  if (!existsSync(file)) return process.env;
+  const version = (JSON.parse(readFileSync(file, "utf8")) as { python?: { version?: unknown } }).python?.version;
+  const python = typeof version === "string" ? findHostPython(version) : null;
+  return python === null ? process.env : { ...process.env, UV_PYTHON: python };
 }
 
 function staleError(status: LockStatus): CognixError {
@@ -98,6 +112,7 @@ export async function lockCommand(argv: string[]): Promise<number> {
     if (wrotePyproject && !json) process.stderr.write(`wrote ${join(dir, "pyproject.toml")} from cognix.json\n`);
     const tty = !json && process.stderr.isTTY === true;
     await runUvLock(dir, {
+      env: uvEnvironment(dir),
       args: values.upgrade ? ["--upgrade"] : [],
       onStderr: tty ? (chunk) => process.stderr.write(chunk) : undefined,
     });
