@@ -32,7 +32,8 @@ export interface ExpectedError {
   contains: string[];
 }
 
-export function readFixture(path: string): Fixture {
+/** `outcome: false` reads a model-only fixture (files and references, no expectation). */
+export function readFixture(path: string, options: { outcome: boolean } = { outcome: true }): Fixture {
   const text = readFileSync(path, "utf8");
   const parts = text.split(/^-- (.+?) --$\n?/m);
   const fixture: Fixture = { comment: (parts[0] ?? "").trim(), files: new Map() };
@@ -50,6 +51,6 @@ export function readFixture(path: string): Fixture {
   }
   if (fixture.predict === undefined && fixture.train === undefined) fixture.predict = "predict.py:Predictor";
   const outcomes = [fixture.expected, fixture.error, fixture.document].filter((o) => o !== undefined);
-  if (outcomes.length !== 1) throw new Error(`${path}: needs exactly one of expected.json, document.json and error`);
+  if (outcomes.length !== (options.outcome ? 1 : 0)) throw new Error(`${path}: ${options.outcome ? "needs exactly one of expected.json, document.json and error" : "has an expectation"}`);
   return fixture;
 }
