@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import { CognixError, type Problem } from "../util/errors.ts";
+import { CognixError, type Location, type Problem } from "../util/errors.ts";
 
 /** The kinds of problem Cog's static schema generator reports. */
 export type SchemaErrorKind =
@@ -59,10 +59,10 @@ export function locate<T>(file: string, node: Node, run: () => T): T {
   }
 }
 
-export function toUserError(fault: SchemaFault, fallbackFile?: string): OpenApiSchemaError {
-  const problem: Problem = { message: fault.message };
-  const file = fault.file ?? fallbackFile;
-  if (file !== undefined) problem.file = file;
+/** The user-facing error; a fault with no position is reported at `fallback` (the cog.yaml key). */
+export function toUserError(fault: SchemaFault, fallback: Location): OpenApiSchemaError {
+  const problem: Problem =
+    fault.file === undefined ? { ...fallback, message: fault.message } : { file: fault.file, message: fault.message };
   if (fault.line !== undefined) problem.line = fault.line;
   if (fault.column !== undefined) problem.column = fault.column;
   return new OpenApiSchemaError(fault.kind, problem);

@@ -6,7 +6,7 @@ import { invalidRef, SchemaFault, toUserError } from "./errors.ts";
 import { extractPredictor } from "./extract.ts";
 import { initPythonParser } from "./parser.ts";
 import { PythonFiles } from "./python-file.ts";
-import type { JsonObject, Mode } from "./types.ts";
+import type { JsonObject, Mode, PredictorInfo } from "./types.ts";
 
 export { OpenApiSchemaError, type SchemaErrorKind } from "./errors.ts";
 export type { JsonObject, JsonValue } from "./types.ts";
@@ -48,7 +48,7 @@ export function serializeOpenApiSchema(document: JsonObject): string {
   return canonicalJson(document);
 }
 
-function readPredictor(files: PythonFiles, ref: string, mode: Mode) {
+function readPredictor(files: PythonFiles, ref: string, mode: Mode): PredictorInfo {
   const colon = ref.indexOf(":");
   const path = colon < 0 ? "" : ref.slice(0, colon);
   const name = colon < 0 ? "" : ref.slice(colon + 1);
@@ -62,7 +62,7 @@ function readPredictor(files: PythonFiles, ref: string, mode: Mode) {
     if (file === undefined) throw new SchemaFault("invalid-ref", `failed to read predictor source ${clean}: no such file`);
     return extractPredictor(files, file, name, mode);
   } catch (e) {
-    if (e instanceof SchemaFault) throw toUserError(e, mode === "train" ? "cog.yaml: train" : "cog.yaml: predict");
+    if (e instanceof SchemaFault) throw toUserError(e, { file: "cog.yaml", path: [mode] });
     throw e;
   }
 }

@@ -51,6 +51,3 @@ export function unwrapStatement(node: Node): Node {
   return node;
 }
 
-export function nameOf(node: Node): string | undefined {
-  return node.childForFieldName("name")?.text;
-}
