@@ -32,7 +32,7 @@ export function isStreaming(fn: Node, imports: Imports): boolean {
   });
 }
 
-export function isAsync(fn: Node): boolean {
+function isAsync(fn: Node): boolean {
   return fn.children.some((c) => c.type === "async");
 }
 

@@ -1,5 +1,5 @@
 import { literalToJson } from "./literals.ts";
-import { fieldTypeSchema, inputTypeSchema, outputSchema, primitiveSchema, titleCase } from "./json-schema.ts";
+import { inputTypeSchema, outputSchema, primitiveSchema, titleCase } from "./json-schema.ts";
 import type { InputField, JsonObject, JsonValue, PredictorInfo } from "./types.ts";
 
 const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
@@ -123,7 +123,7 @@ function buildInputSchema(inputs: InputField[]): { schema: JsonObject; enums: [s
       prop["allOf"] = [ref(field.name)];
     } else {
       prop["title"] = titleCase(field.name);
-      Object.assign(prop, field.inputType !== undefined ? inputTypeSchema(field.inputType) : fieldTypeSchema(field.fieldType));
+      Object.assign(prop, inputTypeSchema(field.inputType));
     }
 
     const { repetition, primitive } = field.fieldType;

@@ -104,7 +104,7 @@ function primitiveType(primitive: Primitive): InputType {
   return primitive === "Any" ? anyType() : { kind: "primitive", primitive, nullable: false };
 }
 
-export function inputTypeFromFieldType(ft: FieldType): InputType {
+function inputTypeFromFieldType(ft: FieldType): InputType {
   let t = ft.primitive === "Any" ? anyType() : primitiveType(ft.primitive);
   if (ft.repetition === "repeated" || ft.repetition === "optional-repeated") t = { kind: "array", elem: t, nullable: false };
   if (ft.repetition === "optional" || ft.repetition === "optional-repeated") t = { ...t, nullable: true };

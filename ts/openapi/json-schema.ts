@@ -1,4 +1,4 @@
-import type { FieldType, InputType, JsonObject, Primitive, SchemaType } from "./types.ts";
+import type { InputType, JsonObject, Primitive, SchemaType } from "./types.ts";
 
 /** JSON Schema of a primitive, as Cog writes it. */
 export function primitiveSchema(p: Primitive): JsonObject {
@@ -19,13 +19,6 @@ export function primitiveSchema(p: Primitive): JsonObject {
     case "Any":
       return { type: "object" };
   }
-}
-
-export function fieldTypeSchema(ft: FieldType): JsonObject {
-  if (ft.repetition === "repeated" || ft.repetition === "optional-repeated") {
-    return { type: "array", items: primitiveSchema(ft.primitive) };
-  }
-  return primitiveSchema(ft.primitive);
 }
 
 /** JSON Schema of an input's type; union variants carry `nullable` too when the union does. */
