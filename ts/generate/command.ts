@@ -1,10 +1,10 @@
 import type { Writable } from "node:stream";
-import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
 import { CognixError, formatProblem, type Problem } from "../util/errors.ts";
 import { COGNIX_JSON, generate, projectRootOf } from "./generate.ts";
+import { MAX_COGNIX_JSON_BYTES, readProjectFile } from "./project-file.ts";
 
 export interface Io {
   stdout: Writable & { isTTY?: boolean };
@@ -55,12 +55,12 @@ function inDir(dir: string, p: Problem): Problem {
   return { ...p, file: join(dir, p.file) };
 }
 
-function readIfExists(path: string): string | null {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return null;
-  }
+/** The cognix.json generate would replace, or null; never a FIFO, device or link out of the model. */
+function readCurrent(root: string, shown: string): string | null {
+  const r = readProjectFile(root, COGNIX_JSON, MAX_COGNIX_JSON_BYTES);
+  if (r.ok) return r.bytes.toString("utf8");
+  if (r.why === "not found") return null;
+  throw new CognixError({ file: shown, message: `${COGNIX_JSON} ${r.why}; remove it and run cognix generate again` });
 }
 
 /** `cognix generate`: returns the exit code. Usage errors are thrown (exit 2). */
@@ -72,11 +72,11 @@ export function runGenerate(argv: readonly string[], io: Io): number {
   }
   const out = join(args.dir, COGNIX_JSON);
   try {
-    projectRootOf(args.dir);
+    const root = projectRootOf(args.dir);
     const result = generate(args.dir);
     // Warnings name files relative to the model directory, as cognix.json records them.
     for (const w of result.warnings) io.stderr.write(`warning: ${w}\n`);
-    const current = readIfExists(out);
+    const current = readCurrent(root, out);
     const upToDate = current === result.json;
     if (args.check) {
       if (!upToDate) io.stderr.write(`${out}: ${current === null ? "missing" : "stale"}: run cognix generate${args.dir === "." ? "" : ` ${args.dir}`}\n`);

@@ -1,6 +1,5 @@
-import { readFileSync, realpathSync, statSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { Problem, Location } from "../util/errors.ts";
+import { MAX_PYTHON_BYTES, readProjectFile } from "./project-file.ts";
 
 /** `file.py:Name`, as cog.yaml's `run`, `predict` and `train` write it. */
 const REF = /^(?<file>[^:]+\.py):(?<name>[A-Za-z_][A-Za-z0-9_]*)$/;
@@ -84,19 +83,10 @@ export function checkPythonRef(projectRoot: string, ref: string, loc: Location, 
   }
   const file = m.groups.file as string;
   const name = m.groups.name as string;
-  const abs = resolve(projectRoot, file);
-  let real: string;
-  try {
-    real = realpathSync(abs);
-  } catch {
-    return [{ ...loc, message: `${file} not found in the model directory` }];
-  }
-  const rel = relative(projectRoot, real);
-  if (rel.startsWith(`..${sep}`) || rel === ".." || isAbsolute(rel)) {
-    return [{ ...loc, message: `${file} is outside the model directory` }];
-  }
-  if (!statSync(real).isFile()) return [{ ...loc, message: `${file} is not a file` }];
-  const names = topLevelNames(readFileSync(real, "utf8"));
+  const read = readProjectFile(projectRoot, file, MAX_PYTHON_BYTES);
+  if (!read.ok) return [{ ...loc, message: read.why === "not found" ? `${file} not found in the model directory` : `${file} ${read.why}` }];
+  // Python source may declare another encoding; the names looked for are ASCII either way.
+  const names = topLevelNames(read.bytes.toString("utf8"));
   if (!names.has(name)) {
     return [{ ...loc, message: `${file} does not define ${name} at top level (expected "class ${name}" or "def ${name}")` }];
   }

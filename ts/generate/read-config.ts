@@ -1,6 +1,4 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { posix } from "node:path";
 import type { Build, CogYaml } from "../types/cog-yaml.ts";
 import type { CognixConfig } from "../types/cognix.ts";
 import { CognixError, type Location, type Problem } from "../util/errors.ts";
@@ -14,7 +12,9 @@ import { pinsSdkFrom017, readReferences } from "./references.ts";
 import { schemaProblems } from "./schema-problems.ts";
 import { checkCudaVersion, checkCudnnVersion, checkPythonVersion, checkSdkVersion, versionText, type VersionField } from "./versions.ts";
 import { normalizeWeights, type WeightEntry } from "./weights.ts";
-import { loadYaml, type YamlSource } from "./yaml-source.ts";
+import { keyPathAt, loadYaml, type YamlSource } from "./yaml-source.ts";
+import { decodeUtf8 } from "./decode-text.ts";
+import { MAX_CONFIG_BYTES, readProjectFile } from "./project-file.ts";
 
 export const COG_YAML = "cog.yaml";
 
@@ -58,14 +58,16 @@ const REMOVED_BUILD_KEYS: Record<string, string> = {
  * File names in locations are relative to the project directory.
  */
 export function readCogConfig(projectRoot: string): CogInput {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(posix.join(projectRoot, COG_YAML));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CognixError({ file: COG_YAML, message: code === "ENOENT" ? "cog.yaml not found in the model directory" : `cannot read cog.yaml (${code ?? String(err)})` });
+  const file = readProjectFile(projectRoot, COG_YAML, MAX_CONFIG_BYTES);
+  if (!file.ok) {
+    throw new CognixError({ file: COG_YAML, message: file.why === "not found" ? "cog.yaml not found in the model directory" : `cog.yaml ${file.why}` });
   }
-  const src = loadYaml(COG_YAML, bytes.toString("utf8"));
+  const bytes = file.bytes;
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) {
+    throw new CognixError({ file: COG_YAML, line: decoded.line, column: decoded.column, path: keyPathAt(decoded.lossy, decoded.index), message: decoded.message });
+  }
+  const src = loadYaml(COG_YAML, decoded.text);
   if (src.value === null) throw new CognixError({ file: COG_YAML, message: "the file is empty; it needs at least build.python_version" });
   if (typeof src.value !== "object" || Array.isArray(src.value)) {
     throw new CognixError({ ...src.locate([]), path: [], message: "cog.yaml must be a mapping of keys such as build, run and predict" });

@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { CognixError, type Location, type Problem } from "../util/errors.ts";
 import type { Requirement } from "./resolve/index.ts";
+import { decodeUtf8 } from "./decode-text.ts";
+import { MAX_REQUIREMENTS_BYTES, readProjectFile, within } from "./project-file.ts";
 
 /** A value from a pip option and where it was written. */
 export interface Located {
@@ -104,11 +106,6 @@ function sha256(data: Buffer): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-function within(root: string, target: string): boolean {
-  const rel = relative(root, target);
-  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-}
-
 function toPosix(p: string): string {
   return p.split(sep).join("/");
 }
@@ -160,22 +157,14 @@ class Reader {
 
   /** Reads a requirements file (project-relative path) and its includes. */
   readFile(relPath: string, from: Location | undefined, stack: string[]): void {
-    const abs = resolve(this.ctx.projectRoot, relPath);
-    let real: string;
-    let data: Buffer;
-    try {
-      real = realpathSync(abs);
-      data = readFileSync(real);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const why = code === "ENOENT" ? "not found" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? String(err)})`;
-      this.problems.push({ ...(from ?? {}), message: `requirements file ${why}: ${this.ctx.display(relPath)}` });
+    // Type, place and size are checked before anything is read: a device or FIFO is never opened.
+    const read = readProjectFile(this.ctx.projectRoot, relPath, MAX_REQUIREMENTS_BYTES);
+    if (!read.ok) {
+      const message = read.why === "not found" ? `requirements file not found: ${this.ctx.display(relPath)}` : `requirements file ${this.ctx.display(relPath)} ${read.why}`;
+      this.problems.push({ ...(from ?? {}), message });
       return;
     }
-    if (!within(this.ctx.projectRoot, real)) {
-      this.problems.push({ ...(from ?? {}), message: `requirements file ${relPath} is outside the project directory` });
-      return;
-    }
+    const { real, bytes: data } = read;
     const rel = toPosix(relative(this.ctx.projectRoot, real));
     if (stack.includes(rel)) {
       this.problems.push({ ...(from ?? {}), message: `requirements include cycle: ${[...stack, rel].join(" -> ")}` });
@@ -184,8 +173,13 @@ class Reader {
     if (this.seen.has(rel)) return;
     this.seen.add(rel);
     this.out.files.push({ path: rel, sha256: sha256(data) });
-    const text = data.toString("utf8");
     const display = this.ctx.display(rel);
+    const decoded = decodeUtf8(data);
+    if (!decoded.ok) {
+      this.problems.push({ file: display, line: decoded.line, column: decoded.column, message: decoded.message });
+      return;
+    }
+    const text = decoded.text;
     for (const line of logicalLines(text, display)) this.line(line, dirname(real), [...stack, rel]);
   }
 

@@ -114,3 +114,37 @@ export function loadYaml(file: string, text: string): YamlSource {
     },
   };
 }
+
+/**
+ * The key path of the innermost value whose text covers `index`, as far as
+ * the (possibly damaged) document tells; [] when it is outside every value.
+ */
+export function keyPathAt(text: string, index: number): KeyPath {
+  const doc = parseDocument(text, { logLevel: "silent", uniqueKeys: false });
+  const path: (string | number)[] = [];
+  const covers = (n: Node | null | undefined): boolean => n?.range !== undefined && n.range !== null && index >= n.range[0] && index < n.range[2];
+  let node = (doc.contents as Node | null) ?? null;
+  while (node !== null) {
+    let next: Node | null = null;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = (pair.key as Node | null) ?? null;
+        const value = (pair.value as Node | null) ?? null;
+        const name = keyText(key);
+        if (name === undefined || !(covers(key) || covers(value))) continue;
+        path.push(name);
+        next = covers(value) ? value : null;
+        break;
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        if (next === null && covers(item as Node)) {
+          path.push(i);
+          next = item as Node;
+        }
+      });
+    }
+    node = next;
+  }
+  return path;
+}

@@ -111,7 +111,7 @@ describe("each error class points at the right file, line, column and key", () =
       writeFileSync(join(dir, "..", "elsewhere.txt"), "numpy\n");
       symlinkSync(join(dir, "..", "elsewhere.txt"), join(dir, "nope.txt"));
     });
-    expect(got.map((p) => p.message)).toEqual(["requirements file nope.txt is outside the project directory"]);
+    expect(got.map((p) => p.message)).toEqual(["requirements file nope.txt is outside the model directory"]);
   });
 
   it("an index URL that is not absolute is reported at its line", () => {

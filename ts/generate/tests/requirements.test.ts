@@ -80,7 +80,7 @@ describe("readRequirementsFile", () => {
     writeFileSync(join(ctx.projectRoot, "..", "outside-1.0-py3-none-any.whl"), "w");
     writeFileSync(join(ctx.projectRoot, "r2.txt"), "../outside-1.0-py3-none-any.whl\n");
     expect(problems(() => readRequirementsFile(ctx, "r2.txt", {}))).toEqual(["r2.txt:1: local package ../outside-1.0-py3-none-any.whl must be inside the project directory"]);
-    expect(problems(() => readRequirementsFile(ctx, "../outside-1.0-py3-none-any.whl", {}))[0]).toMatch(/outside the project directory/);
+    expect(problems(() => readRequirementsFile(ctx, "../outside-1.0-py3-none-any.whl", {}))[0]).toMatch(/outside the model directory/);
   });
 
   it("names URL requirements, drops hashes, and rejects options pip would not take", () => {
