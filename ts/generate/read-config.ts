@@ -12,6 +12,7 @@ import { pinsSdkFrom017, readReferences } from "./references.ts";
 import { schemaProblems } from "./schema-problems.ts";
 import { checkCudaVersion, checkCudnnVersion, checkPythonVersion, checkSdkVersion, versionText, type VersionField } from "./versions.ts";
 import { normalizeWeights, type WeightEntry } from "./weights.ts";
+import { portabilityProblems } from "./portable-values.ts";
 import { keyPathAt, loadYaml, type YamlSource } from "./yaml-source.ts";
 import { decodeUtf8 } from "./decode-text.ts";
 import { MAX_CONFIG_BYTES, readProjectFile } from "./project-file.ts";
@@ -131,6 +132,7 @@ export function readCogConfig(projectRoot: string): CogInput {
     }
   }
 
+  problems.push(...portabilityProblems(src, raw));
   const environment = parseEnvironment(src, Array.isArray(raw.environment) ? raw.environment : [], problems);
 
   const repository = legacyModelRef ? undefined : raw.model;

@@ -1,6 +1,8 @@
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { posix, resolve } from "node:path";
-import type { Problem } from "../util/errors.ts";
+import { CognixError, type Problem } from "../util/errors.ts";
+import { parseSourceUri } from "../weights/source-uri.ts";
+import { within } from "./project-file.ts";
 import type { Weight } from "../types/cog-yaml.ts";
 import type { CognixConfig } from "../types/cognix.ts";
 import type { YamlSource } from "./yaml-source.ts";
@@ -32,7 +34,14 @@ export function normalizeWeights(src: YamlSource, projectRoot: string, weights: 
     if (typeof w.source === "string") {
       // Older form: a path in the model directory, name and target defaulted from it.
       const base = posix.basename(w.source.replace(/\/+$/, ""));
-      if (!existsSync(resolve(projectRoot, w.source))) problems.push({ ...src.locate(at("source")), message: `${w.source} not found in the model directory` });
+      const abs = resolve(projectRoot, w.source);
+      if (w.source.trim() === "" || abs === projectRoot || !within(projectRoot, abs)) {
+        problems.push({ ...src.locate(at("source")), message: `must name a file or directory inside the model directory, not ${JSON.stringify(w.source)}` });
+      } else if (!existsSync(abs)) {
+        problems.push({ ...src.locate(at("source")), message: `${w.source} not found in the model directory` });
+      } else if (!within(projectRoot, realpathSync(abs))) {
+        problems.push({ ...src.locate(at("source")), message: `${w.source} links outside the model directory` });
+      }
       entry = { name: w.name ?? base.toLowerCase(), source: w.source, target: w.target ?? `/cache/${base}` };
     } else {
       const sources = Array.isArray(w.source) ? w.source : [w.source];
@@ -44,6 +53,12 @@ export function normalizeWeights(src: YamlSource, projectRoot: string, weights: 
       const s = sources[0];
       if (s === undefined) return;
       const sp = Array.isArray(w.source) ? at("source", 0) : at("source");
+      try {
+        parseSourceUri(s.uri);
+      } catch (err) {
+        if (!(err instanceof CognixError)) throw err;
+        problems.push({ ...src.locate([...sp, "uri"]), message: err.problems.map((p) => p.message).join("; ") });
+      }
       checkPatterns(src, [...sp, "include"], s.include, problems);
       checkPatterns(src, [...sp, "exclude"], s.exclude, problems);
       entry = { name: w.name ?? "", source: s.uri, target: w.target ?? "" };
@@ -52,7 +67,9 @@ export function normalizeWeights(src: YamlSource, projectRoot: string, weights: 
     }
     if (names.has(entry.name)) problems.push({ ...src.locate(at("name")), message: `duplicate weight name "${entry.name}"` });
     names.add(entry.name);
-    if (entry.target !== "") {
+    if (w.target !== undefined && w.target.trim() === "") {
+      problems.push({ ...src.locate(at("target")), message: "must not be empty: give the absolute directory the files go to" });
+    } else if (entry.target !== "") {
       const tloc = src.locate(at("target"));
       const cleaned = posix.normalize(entry.target).replace(/(.)\/$/, "$1");
       if (!posix.isAbsolute(entry.target)) problems.push({ ...tloc, message: `target must be an absolute path, not ${JSON.stringify(entry.target)}` });
