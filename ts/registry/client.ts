@@ -63,8 +63,19 @@ export class RegistryClient {
     return new URL(path, this.base);
   }
 
-  /** One attempt: sends, answers one auth challenge, maps 5xx/429 to transient errors. */
+  /** True when `url` is the registry itself (scheme, host and port), the only place credentials go. */
+  isRegistry(url: URL): boolean {
+    const own = new URL(this.base);
+    return url.protocol === own.protocol && url.host === own.host;
+  }
+
+  /**
+   * One attempt: sends, answers one auth challenge, maps 5xx/429 to transient
+   * errors. A request to another host (an upload `Location` may name one)
+   * goes without credentials, and its challenges are not answered.
+   */
   async exchange(req: HttpRequest, scopes: readonly string[]): Promise<HttpResponse> {
+    if (!this.isRegistry(req.url)) return this.exchangeElsewhere(req);
     let authorization = await this.auth.authorization(scopes);
     let res = await this.sendRaw(req, authorization);
     if (res.status === 401) {
@@ -85,6 +96,19 @@ export class RegistryClient {
         `${req.method} ${req.url.pathname} on ${this.opts.host} answered ${res.status}${registryMessage(res)}`,
         parseRetryAfter(header(res, "retry-after")),
       );
+    }
+    return res;
+  }
+
+  private async exchangeElsewhere(req: HttpRequest): Promise<HttpResponse> {
+    const res = await this.sendRaw(req, undefined);
+    if (res.status === 401 || res.status === 407) {
+      throw new CognixError({
+        message: `${req.method} ${req.url.pathname} on ${req.url.host} answered ${res.status}: that host is not the registry ${this.opts.host}, and cognix sends registry credentials to the registry only`,
+      });
+    }
+    if (res.status >= 500 || res.status === 429) {
+      throw new TransientError(`${req.method} ${req.url.pathname} on ${req.url.host} answered ${res.status}`, parseRetryAfter(header(res, "retry-after")));
     }
     return res;
   }
