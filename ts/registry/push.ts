@@ -194,7 +194,8 @@ class PushSession {
   /**
    * With no cache entry, the registry itself says which compressed blob holds
    * which layer: manifest.layers[i] ↔ config.rootfs.diff_ids[i] of the image
-   * at this tag (and tags pushed before).
+   * at this tag (and tags pushed before). Unchecked (checking means
+   * downloading the layer), so it is used for this registry only.
    */
   private async learnFromRegistry(existing: { mediaType: string; body: Buffer } | undefined, wanted: string[]): Promise<void> {
     const missing = new Set(wanted.filter((d) => this.cache.get(d, this.compression) === undefined));
@@ -244,7 +245,9 @@ class PushSession {
     this.progress.update(label, "checking");
     for (const c of candidates) {
       if (await this.present(c.digest, c.size)) {
-        this.cache.remember(layer.diffId, this.compression, c.digest, c.size, this.repo);
+        // The cache holds only mappings computed here; one a registry's manifest
+        // claimed serves this push to that registry and is never remembered.
+        if (c.digest === cached?.digest) this.cache.remember(layer.diffId, this.compression, c.digest, c.size, this.repo);
         this.progress.update(label, "exists");
         return { descriptor: { mediaType, digest: c.digest, size: c.size }, outcome: "skipped" };
       }
