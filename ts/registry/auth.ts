@@ -1,6 +1,6 @@
 import { CognixError } from "../util/errors.ts";
 import type { Credentials } from "./credentials.ts";
-import { header, send, type Agents, type HttpResponse } from "./http.ts";
+import { header, send, type Agents, type HttpLimits, type HttpResponse } from "./http.ts";
 import { isLoopbackHost } from "./reference.ts";
 import { parseRetryAfter, TransientError } from "./retry.ts";
 import type { Challenge } from "./www-authenticate.ts";
@@ -9,6 +9,7 @@ export interface AuthContext {
   host: string;
   insecure: boolean;
   agents: Agents;
+  limits: HttpLimits;
   /** Loaded on first need, once. */
   credentials: () => Promise<Credentials | undefined>;
   /** File named in messages about bad or missing credentials. */
@@ -101,6 +102,7 @@ export class Authenticator {
         res = await send(
           { method: "POST", url, headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: Buffer.from(form.toString()) },
           this.ctx.agents,
+          this.ctx.limits,
         );
       } else {
         if (ch.params.service) url.searchParams.set("service", ch.params.service);
@@ -109,7 +111,7 @@ export class Authenticator {
         if (creds?.username !== undefined && creds.password !== undefined) {
           headers.Authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString("base64")}`;
         }
-        res = await send({ method: "GET", url, headers }, this.ctx.agents);
+        res = await send({ method: "GET", url, headers }, this.ctx.agents, this.ctx.limits);
       }
     } catch (err) {
       if (err instanceof CognixError) throw err;

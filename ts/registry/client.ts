@@ -3,8 +3,8 @@ import type { Readable } from "node:stream";
 import { CognixError } from "../util/errors.ts";
 import { Authenticator } from "./auth.ts";
 import type { Credentials } from "./credentials.ts";
-import { Agents, header, send, type HttpRequest, type HttpResponse } from "./http.ts";
-import { backoffDelay, errorCode, isTransient, parseRetryAfter, TransientError, withRetry, type RetryPolicy } from "./retry.ts";
+import { Agents, DEFAULT_LIMITS, header, send, type HttpLimits, type HttpRequest, type HttpResponse } from "./http.ts";
+import { backoffDelay, errorCode, isTransient, parseRetryAfter, retryAfterTooLong, TransientError, withRetry, type RetryPolicy } from "./retry.ts";
 import { parseChallenge } from "./www-authenticate.ts";
 
 export const MANIFEST_ACCEPT = [
@@ -23,6 +23,8 @@ export interface ClientOptions {
   credentialFile: string;
   /** Told about each retry, for progress output. */
   onRetry?: (what: string, err: unknown, attempt: number, delayMs: number) => void;
+  /** Deadlines of each exchange (DEFAULT_LIMITS when absent). */
+  limits?: HttpLimits;
 }
 
 export interface FetchedManifest {
@@ -42,14 +44,17 @@ export class RegistryClient {
   readonly agents: Agents;
   private readonly auth: Authenticator;
   private readonly base: string;
+  private readonly limits: HttpLimits;
 
   constructor(private readonly opts: ClientOptions) {
     this.agents = new Agents(opts.maxSockets);
     this.base = `${opts.insecure ? "http" : "https"}://${opts.host}`;
+    this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.auth = new Authenticator({
       host: opts.host,
       insecure: opts.insecure,
       agents: this.agents,
+      limits: this.limits,
       credentials: opts.credentials,
       credentialFile: opts.credentialFile,
     });
@@ -136,7 +141,7 @@ export class RegistryClient {
     const headers = { ...req.headers };
     if (authorization !== undefined) headers.Authorization = authorization;
     try {
-      return await send({ ...req, headers }, this.agents);
+      return await send({ ...req, headers }, this.agents, this.limits);
     } catch (err) {
       if (err instanceof CognixError) throw err;
       const code = errorCode(err) ?? "";
@@ -146,7 +151,9 @@ export class RegistryClient {
           message: `TLS connection to registry ${this.opts.host} failed (${code}); if it serves plain http on this machine, pass --insecure`,
         });
       }
-      throw Object.assign(new Error(`${req.method} ${req.url.pathname} on ${this.opts.host}: ${code || (err as Error).message}`), { code });
+      // A timeout's own message says which limit ran out.
+      const detail = code === "ETIMEDOUT" || code === "" ? (err as Error).message : code;
+      throw Object.assign(new Error(`${req.method} ${req.url.pathname} on ${this.opts.host}: ${detail}`), { code });
     }
   }
 
@@ -184,7 +191,7 @@ export class RegistryClient {
       res = await withRetry(
         this.opts.retry,
         async () => {
-          const r = await send({ method: "GET", url: target }, this.agents);
+          const r = await send({ method: "GET", url: target }, this.agents, this.limits);
           if (r.status >= 500 || r.status === 429) throw new TransientError(`GET ${target.host} answered ${r.status}`);
           return r;
         },
@@ -285,6 +292,8 @@ export class RegistryClient {
       } catch (err) {
         if (!isTransient(err) || err instanceof SessionLostError) throw err;
         failures++;
+        const tooLong = retryAfterTooLong(this.opts.retry, err);
+        if (tooLong !== undefined) throw this.giveUp(`upload of ${digest}`, tooLong, failures);
         if (failures >= this.opts.retry.attempts) throw this.giveUp(`upload of ${digest}`, err, failures);
         this.opts.onRetry?.(`PATCH ${url.pathname}`, err, failures, 0);
         await this.opts.retry.sleep(backoffDelay(this.opts.retry, failures, err instanceof TransientError ? err.retryAfterMs : undefined));

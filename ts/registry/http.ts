@@ -24,8 +24,23 @@ export interface HttpResponse {
 
 /** Largest response body read into memory (manifests, configs, errors). */
 const MAX_BODY = 64 * 1024 * 1024;
-/** Generous: a registry may verify a multi-gigabyte blob before it answers the final PUT. */
-const IDLE_TIMEOUT_MS = 600_000;
+
+/** How long one exchange may take. */
+export interface HttpLimits {
+  /** Longest silence on the connection. */
+  idleMs: number;
+  /** The whole exchange (a trickle of bytes does not extend it), before the allowance for a request body. */
+  requestMs: number;
+  /** Slowest upload accepted: a body of N bytes adds N / minBytesPerSecond seconds to the deadline. */
+  minBytesPerSecond: number;
+}
+
+export const DEFAULT_LIMITS: HttpLimits = { idleMs: 120_000, requestMs: 300_000, minBytesPerSecond: 64 * 1024 };
+
+/** The deadline of one exchange that sends `bodyBytes`. */
+export function deadlineMs(limits: HttpLimits, bodyBytes: number): number {
+  return limits.requestMs + Math.ceil((bodyBytes / limits.minBytesPerSecond) * 1000);
+}
 
 /** Keep-alive agents shared by one push. */
 export class Agents {
@@ -46,8 +61,11 @@ export function header(res: HttpResponse, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** Sends one request and reads the whole response body. Network errors reject with their code. */
-export function send(req: HttpRequest, agents: Agents): Promise<HttpResponse> {
+/**
+ * Sends one request and reads the whole response body, within the limits'
+ * deadline. Network errors reject with their code (ETIMEDOUT for a deadline).
+ */
+export function send(req: HttpRequest, agents: Agents, limits: HttpLimits = DEFAULT_LIMITS): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
     const isHttps = req.url.protocol === "https:";
     const lib = isHttps ? https : http;
@@ -57,9 +75,16 @@ export function send(req: HttpRequest, agents: Agents): Promise<HttpResponse> {
     else if (req.body !== undefined) headers["Content-Length"] = String(req.bodyLength ?? 0);
     else if (req.method === "PUT" || req.method === "POST" || req.method === "PATCH") headers["Content-Length"] = "0";
     let settled = false;
+    const bodyBytes = Buffer.isBuffer(req.body) ? req.body.length : (req.bodyLength ?? 0);
+    const allowed = deadlineMs(limits, bodyBytes);
+    const deadline = setTimeout(() => {
+      const secs = Math.round(allowed / 1000);
+      r.destroy(Object.assign(new Error(`no complete answer from ${req.url.host} within ${secs} s`), { code: "ETIMEDOUT" }));
+    }, allowed);
     const fail = (err: Error): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(deadline);
       bodyStream?.destroy();
       reject(err);
     };
@@ -83,6 +108,7 @@ export function send(req: HttpRequest, agents: Agents): Promise<HttpResponse> {
         res.on("end", () => {
           if (settled) return;
           settled = true;
+          clearTimeout(deadline);
           // The server may answer before it read the whole body (401, 4xx): stop sending,
           // and drop the connection so a half-sent request is never reused.
           if (bodyStream !== undefined && !r.writableFinished) {
@@ -93,7 +119,7 @@ export function send(req: HttpRequest, agents: Agents): Promise<HttpResponse> {
         });
       },
     );
-    r.setTimeout(IDLE_TIMEOUT_MS, () => r.destroy(Object.assign(new Error("connection timed out"), { code: "ETIMEDOUT" })));
+    r.setTimeout(limits.idleMs, () => r.destroy(Object.assign(new Error(`${req.url.host} sent nothing for ${Math.round(limits.idleMs / 1000)} s`), { code: "ETIMEDOUT" })));
     r.on("error", fail);
     if (req.body === undefined) {
       r.end();

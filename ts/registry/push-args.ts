@@ -6,7 +6,7 @@ import type { PushOptions } from "./push.ts";
 export type PushArgs = Omit<PushOptions, "configBlob" | "layers">;
 
 export const PUSH_USAGE =
-  "push REF [--insecure] [--jobs N] [--compression gzip|zstd] [--cache-dir DIR] [--authfile FILE] [--json] [--no-progress]";
+  "push REF [--insecure] [--jobs N] [--compression gzip|zstd] [--cache-dir DIR] [--authfile FILE] [--timeout SECONDS] [--json] [--no-progress]";
 
 /** Parses `push` arguments; unknown flags and bad values are CognixErrors naming the flag. */
 export function parsePushArgs(argv: readonly string[]): PushArgs {
@@ -30,6 +30,11 @@ export function parsePushArgs(argv: readonly string[]): PushArgs {
     }
     out.compression = values.compression;
   }
+  if (values.timeout !== undefined) {
+    const t = Number(values.timeout);
+    if (!Number.isFinite(t) || t < 1 || t > 86_400) throw new CognixError({ path: ["--timeout"], message: `must be a number of seconds from 1 to 86400, got "${values.timeout}"` });
+    out.timeoutSeconds = t;
+  }
   if (values["cache-dir"] !== undefined) out.cacheDir = values["cache-dir"];
   if (values.authfile !== undefined) out.authFile = values.authfile;
   if (values["no-progress"] === true) out.progress = false;
@@ -47,6 +52,7 @@ function parse(argv: readonly string[]) {
       compression: { type: "string" },
       "cache-dir": { type: "string" },
       authfile: { type: "string" },
+      timeout: { type: "string" },
       json: { type: "boolean" },
       "no-progress": { type: "boolean" },
     },

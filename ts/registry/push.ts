@@ -9,6 +9,7 @@ import { CognixError } from "../util/errors.ts";
 import { RegistryClient } from "./client.ts";
 import { chooseCompression, compressToFile, compressionOf, LAYER_MEDIA_TYPES, type Compression } from "./compress.ts";
 import { findCredentials, primaryCredentialFile } from "./credentials.ts";
+import { DEFAULT_LIMITS } from "./http.ts";
 import { defaultCacheDir, DigestCache } from "./digest-cache.ts";
 import { buildManifest, diffIdsOf, mappingsFrom, OCI_CONFIG, OCI_MANIFEST, parseImageManifest, type Descriptor, type LayerMapping } from "./manifest.ts";
 import { mapPool } from "./pool.ts";
@@ -36,6 +37,8 @@ export interface PushOptions {
   progress?: boolean;
   json?: boolean;
   authFile?: string;
+  /** Deadline of each registry request in seconds, plus time for its body at 64 KiB/s. */
+  timeoutSeconds?: number;
 }
 
 export interface PushResult {
@@ -109,6 +112,7 @@ export async function pushImageWith(opts: PushOptions, overrides: Partial<PushDe
     credentials: () => findCredentials(ref.domain, ref.name, credOpts),
     credentialFile: primaryCredentialFile(credOpts),
     onRetry: (what, err, attempt) => progress.note(`retrying ${what} (attempt ${attempt + 1}): ${(err as Error).message}`),
+    limits: opts.timeoutSeconds === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, requestMs: opts.timeoutSeconds * 1000 },
   });
   const cache = new DigestCache(opts.cacheDir ?? defaultCacheDir(deps.env));
   const spool = mkdtempSync(join(tmpdir(), "cognix-push-"));

@@ -64,6 +64,16 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
   return Math.max(0, when - now);
 }
 
+/**
+ * The error to give up with when `err` asks for a longer wait (Retry-After)
+ * than the policy accepts; undefined when it may be waited for.
+ */
+export function retryAfterTooLong(policy: RetryPolicy, err: unknown): Error | undefined {
+  const ms = err instanceof TransientError ? err.retryAfterMs : undefined;
+  if (ms === undefined || ms <= policy.maxRetryAfterMs) return undefined;
+  return new Error(`${(err as Error).message}, with a Retry-After of ${Math.round(ms / 1000)} s; cognix waits at most ${Math.round(policy.maxRetryAfterMs / 1000)} s`);
+}
+
 export function backoffDelay(policy: RetryPolicy, attempt: number, retryAfterMs?: number): number {
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const jittered = exp * (0.5 + policy.random() * 0.5);
@@ -88,9 +98,9 @@ export async function withRetry<T>(
     } catch (err) {
       if (!transient(err)) throw err;
       const retryAfter = err instanceof TransientError ? err.retryAfterMs : undefined;
-      if (attempt >= policy.attempts || (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs)) {
-        throw giveUp(err, attempt);
-      }
+      const tooLong = retryAfterTooLong(policy, err);
+      if (tooLong !== undefined) throw giveUp(tooLong, attempt);
+      if (attempt >= policy.attempts) throw giveUp(err, attempt);
       const delay = backoffDelay(policy, attempt, retryAfter);
       onRetry?.(err, attempt, delay);
       await policy.sleep(delay);
