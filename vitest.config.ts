@@ -9,6 +9,7 @@ export default defineConfig({
     include: ["ts/**/*.test.ts", "lib/**/*.test.ts", "modules/**/*.test.ts"],
     // `result*` are nix build outputs: symlinks into copies of the tree.
     exclude: ["**/node_modules/**", "**/result*/**", "dist/**", ".tools/**"],
+    globalSetup: ["ts/testkit/global-setup.ts"],
     env: { PATH: `${toolsBin}:${process.env["PATH"] ?? "/usr/bin:/bin"}` },
     testTimeout: 120_000,
     hookTimeout: 300_000,

@@ -4,11 +4,37 @@ let
   dockerignore = import ./dockerignore.nix { inherit lib; };
   source = import ./source.nix { inherit lib dockerignore; };
   formatVersion = 1;
+  cognixSchema = lib.importJSON ../schemas/cognix.schema.json;
+  # Where each cognix.json key takes effect. A key no part of cognix honours
+  # is refused rather than silently dropped (a test checks this table against
+  # the schema's properties).
+  honouredBy = {
+    formatVersion = "lib/internal.nix (readCognixJson)";
+    source = "modules/cog (staleness of cognix.json)";
+    python = "modules/python (version); requirements, indexes and options through pyproject.toml and uv.lock";
+    gpu = "modules/cog, modules/cuda";
+    cuda = "modules/cuda";
+    torch = "pyproject.toml and uv.lock (the torch index and pins)";
+    tensorflow = "pyproject.toml and uv.lock (the TensorFlow pins)";
+    systemPackages = "modules/image (image.systemPackages)";
+    run = "modules/cog (cog.run, the build.run step)";
+    predict = "modules/cog (COG_PREDICT_TYPE_STUB)";
+    train = "modules/cog (COG_TRAIN_TYPE_STUB)";
+    concurrency = "modules/cog (COG_MAX_CONCURRENCY)";
+    environment = "modules/cog (image environment)";
+    weights = "modules/weights";
+    cog = "modules/cog (the SDK version label)";
+    image = "modules/image (the image name)";
+    labels = "modules/cog (run.cog.config)";
+    warnings = "modules/cog (printed when the image is built)";
+  };
 in
 {
   inherit dockerignore source;
 
-  # Parse cognix.json, refusing files this code does not understand.
+  # Parse cognix.json, refusing files this code does not understand: the keys
+  # it must have are the schema's `required` (one list for TS and Nix), and
+  # every key must be one some part of cognix honours (`honouredBy`).
   readCognixJson = file:
     let
       name = toString file;
@@ -16,16 +42,17 @@ in
         if !(builtins.pathExists file)
         then throw "${name}: not found. Run `cognix generate` in the model directory first."
         else builtins.fromJSON (builtins.readFile file);
-      missing = builtins.filter (k: !(data ? ${k})) [
-        "formatVersion" "source" "python" "gpu" "cuda" "systemPackages" "predict" "train"
-        "concurrency" "environment" "cog" "labels" "warnings"
-      ];
+      missing = builtins.filter (k: !(data ? ${k})) cognixSchema.required;
+      unknown = builtins.filter (k: !(honouredBy ? ${k})) (builtins.attrNames data);
     in
     if !builtins.isAttrs data then throw "${name}: expected a JSON object"
     else if (data.formatVersion or null) != formatVersion
     then throw "${name}: formatVersion ${builtins.toJSON (data.formatVersion or null)} is not supported (expected ${toString formatVersion}); regenerate it with this cognix."
     else if missing != [ ] then throw "${name}: missing key `${builtins.head missing}`; regenerate it with `cognix generate`."
+    else if unknown != [ ] then throw "${name}: key `${builtins.head unknown}` is not one this cognix's modules honour (written by a newer cognix?); regenerate it with this cognix's `cognix generate`."
     else data;
+
+  inherit honouredBy cognixSchema;
 
   # "a.b.c" → pkgs.a.b.c, or null when absent (or throwing, as removed aliases do).
   lookupPackage = pkgs: attrPath:

@@ -2,7 +2,7 @@
 # with placeholder libraries (no NVIDIA redistributables here).
 { lib, runCommand }:
 let
-  library = name: runCommand "${name}-placeholder" { } ''
+  library = name: runCommand "${name}-stub" { } ''
     mkdir -p "$out/lib"
     echo ${name} > "$out/lib/lib${name}.so"
   '';

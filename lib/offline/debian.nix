@@ -22,7 +22,14 @@ in
   };
   coreutils = tool "coreutils" [ "coreutils" ];
   tini = tool "tini" [ "tini" ];
-  busybox = tool "busybox" [ "busybox-static" ];
+  # As nixpkgs' busybox: a link per applet in bin/.
+  busybox = deb "busybox" [ "busybox-static" ] {
+    postCopy = ''
+      for a in $("$out/bin/busybox" --list); do
+        [ -e "$out/bin/$a" ] || ln -s busybox "$out/bin/$a"
+      done
+    '';
+  };
 
   ffmpeg = tool "ffmpeg" [ "ffmpeg" ];
   git = tool "git" [ "git" ];

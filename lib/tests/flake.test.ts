@@ -29,7 +29,7 @@ describe.skipIf(!ok)("flake outputs (offline)", () => {
     tmp = mkdtempSync(join(tmpdir(), "cognix-flake-"));
     flake = join(tmp, "cognix");
     mkdirSync(flake);
-    for (const f of ["flake.nix", "flake.lock", "lib", "modules", "examples", "templates", "ts"]) {
+    for (const f of ["flake.nix", "flake.lock", "lib", "modules", "examples", "schemas", "templates", "ts"]) {
       cpSync(join(repo, f), join(flake, f), { recursive: true, verbatimSymlinks: true });
     }
   });

@@ -14,6 +14,7 @@ let
   isReserved = n: builtins.elem n reservedExact || builtins.any (p: lib.hasPrefix p n) reservedPrefixes;
 
   cogYaml = cfg.src + "/${settings.source.cogYaml}";
+  buildRun = import ../../lib/python/build-run.nix { inherit lib; };
   weightsLock = cfg.src + "/weights.lock.json";
 
   # The image's variables minus those that would point the build at image paths.
@@ -101,6 +102,22 @@ in
       description = "The model directory filtered as Cog's `COPY . /src` would copy it.";
       defaultText = literalExpression "cog.src filtered by .dockerignore, without .git, .cog/ and result* symlinks";
     };
+    run = mkOption {
+      type = types.listOf (types.either types.str (types.attrsOf types.anything));
+      description = ''
+        cog.yaml `build.run` commands, in order. Each runs in the build, in a
+        copy of `cog.source` (the future /src) with the Python environment,
+        `image.systemPackages` and `image.coreutils` on PATH and no network;
+        the tree they leave becomes /src.
+      '';
+      defaultText = literalExpression "cog.config.run";
+      example = [ "python make_assets.py" ];
+    };
+    builtSource = mkOption {
+      type = types.path;
+      readOnly = true;
+      description = "What becomes /src: `cog.source` after the `cog.run` commands.";
+    };
     openapiSchema = mkOption {
       type = types.package;
       description = ''
@@ -128,10 +145,24 @@ in
       patterns = cognixLib.source.patternsFor { inherit (cfg) src; extraPatterns = cfg.ignore; };
     });
 
+    cog.run = mkDefault (settings.run or [ ]);
+    cog.builtSource =
+      if cfg.run == [ ] then
+        cfg.source
+      else
+        "${buildRun {
+          system = pkgs.stdenv.hostPlatform.system;
+          commands = cfg.run;
+          src = cfg.source;
+          shell = pkgs.runtimeShell;
+          tools = [ config.python.venv ] ++ config.image.systemPackages ++ [ config.image.coreutils ];
+          env = buildEnv;
+        }}/src";
+
     cog.openapiSchema = mkDefault (pkgs.runCommand "openapi-schema.json" { } ''
         export HOME="$TMPDIR" PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
         ${lib.concatStrings (lib.mapAttrsToList (n: v: "export ${lib.escapeShellArg n}=${lib.escapeShellArg v}\n") buildEnv)}
-        cd ${cfg.source}
+        cd ${cfg.builtSource}
         ${config.python.venv}/bin/python -m cog.command.openapi_schema > "$out"
       '');
 

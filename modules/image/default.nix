@@ -31,6 +31,18 @@ let
     nobody:x:65534:
   '';
 
+  # glibc's lookups read /etc/hosts before DNS only when told so; without this
+  # file, "localhost" would go to DNS (Cog's server looks it up at start).
+  nsswitch = ''
+    passwd: files
+    group: files
+    shadow: files
+    hosts: files dns
+    networks: files
+    protocols: files
+    services: files
+  '';
+
   dir = path: mode: { inherit path mode; type = "dir"; };
   link = path: target: { inherit path target; type = "symlink"; };
   file = path: mode: content: { inherit path mode content; type = "file"; };
@@ -99,7 +111,7 @@ let
   # The model directory plus .cog/openapi_schema.json, which Cog's server
   # reads relative to /src.
   srcWithSchema = pkgs.runCommand "${cfg.name}-src" { } ''
-    cp -R ${config.cog.source} "$out"
+    cp -R ${config.cog.builtSource} "$out"
     chmod -R u+w "$out"
     mkdir -p "$out/.cog"
     cp ${config.cog.openapiSchema} "$out/.cog/openapi_schema.json"
@@ -332,6 +344,7 @@ in
       (link "/bin/sh" "${profile}/bin/sh")
       (dir "/etc" "0755")
       (file "/etc/group" "0644" group)
+      (file "/etc/nsswitch.conf" "0644" nsswitch)
       (file "/etc/passwd" "0644" passwd)
       (dir "/etc/ssl" "0755")
       (dir "/etc/ssl/certs" "0755")

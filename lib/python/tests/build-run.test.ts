@@ -2,13 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { TESTS_DIR, nixBuild, nixEvalError, nixUnavailable } from "./nix-eval.ts";
+import { hostFacts } from "../../../ts/testkit/offline.ts";
+import { TESTS_DIR, nixBuild, nixEvalError, nixString, nixUnavailable } from "./nix-eval.ts";
 import { spawnSync } from "node:child_process";
 
 const missing = nixUnavailable();
 if (missing) console.warn(`skipping build.run tests: ${missing}`);
 const noCurl = !existsSync("/usr/bin/curl");
-if (noCurl) console.warn("skipping the build.run network test: /usr/bin/curl is missing");
+if (noCurl) console.warn("skipping the build.run network test: /usr/bin/curl is missing (the offline package set's curl comes from it)");
 
 const temps: string[] = [];
 afterAll(() => {
@@ -23,11 +24,15 @@ function model(): string {
   return join(dir, "model");
 }
 
+// The step with the offline package set's shell, coreutils and curl, as
+// modules/cog runs it (pkgs.runtimeShell, tools from the package set).
 function expr(src: string, commands: string): string {
   return `let inputs = import ${join(TESTS_DIR, "..", "inputs.nix")} { };
     lib = import (inputs.nixpkgs-lib.outPath + "/lib");
+    pkgs = import ${join(TESTS_DIR, "..", "..", "offline")} { inherit lib; host = ${nixString(hostFacts())}; };
   in import ${join(TESTS_DIR, "..", "build-run.nix")} { inherit lib; } {
-    system = builtins.currentSystem; src = ${src}; commands = ${commands}; }`;
+    system = builtins.currentSystem; src = ${src}; commands = ${commands};
+    shell = pkgs.runtimeShell; tools = [ pkgs.coreutils pkgs.curl ]; }`;
 }
 
 describe("build.run step", () => {

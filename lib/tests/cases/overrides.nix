@@ -25,7 +25,8 @@ h.scrub {
   labels = c.image.labels;
   env = c.image.config.Env;
   cmd = c.image.config.Cmd;
-  systemPackages = map (p: p.name) c.image.systemPackages;
+  # pname: the offline set's names carry the host's Debian versions.
+  systemPackages = map (p: p.pname) c.image.systemPackages;
   source = builtins.attrNames (builtins.readDir c.cog.source);
   assertions = h.failedAssertions c;
 }

@@ -1,9 +1,10 @@
 // A model flake that builds offline: cognix's own files copied into a temp
-// dir, a "nixpkgs" flake that is the stub package set (lib/tests/stub-pkgs.nix),
+// dir, a "nixpkgs" flake that is the offline package set (lib/tests/stub-pkgs.nix),
 // and a model whose python environment is the stub's fake venv.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { hostFacts } from "../../testkit/offline.ts";
 import { fixtures, have, repo } from "./helpers.ts";
 
 const typescriptDir = join(repo, "node_modules", "typescript");
@@ -23,7 +24,6 @@ export function stubBuildMissing(): string[] {
   }
   if (!existsSync(join(repo, "lib", "tests", "stub-pkgs.nix"))) missing.push("lib/tests/stub-pkgs.nix");
   if (!existsSync(join(typescriptDir, "bin", "tsc"))) missing.push("node_modules/typescript");
-  if (!existsSync("/usr/bin/busybox")) missing.push("/usr/bin/busybox");
   return missing;
 }
 
@@ -37,11 +37,13 @@ export interface StubFlake {
 export function makeStubFlake(root: string): StubFlake {
   const cognix = join(root, "cognix");
   mkdirSync(join(cognix, "examples"), { recursive: true });
-  for (const f of ["flake.nix", "flake.lock", "lib", "modules", "templates", "ts"]) {
+  for (const f of ["flake.nix", "flake.lock", "lib", "modules", "schemas", "templates", "ts"]) {
     cpSync(join(repo, f), join(cognix, f), { recursive: true, filter: (src) => !src.includes(`${join("ts", "commands", "tests")}`) });
   }
   const stub = join(root, "stub");
   mkdirSync(stub);
+  // A flake's evaluation is pure: the host facts must be a file of the flake.
+  cpSync(hostFacts(), join(stub, "host.json"));
   writeFileSync(
     join(stub, "flake.nix"),
     `{
@@ -50,6 +52,7 @@ export function makeStubFlake(root: string): StubFlake {
     legacyPackages.x86_64-linux = import (cognix + "/lib/tests/stub-pkgs.nix") {
       lib = cognix.inputs.nixpkgs-lib.lib;
       typescriptDir = "${typescriptDir}";
+      host = ./host.json;
     };
   };
 }
