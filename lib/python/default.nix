@@ -31,8 +31,9 @@ let
 
   mkPythonInfo = import ./python-info.nix { inherit lib; };
 
-  # Python minors cognix builds images for.
-  supportedMinors = [ "3.8" "3.9" "3.10" "3.11" "3.12" "3.13" ];
+  # The Python minors cognix builds images for, shared with `cognix generate`.
+  pythons = lib.importJSON ../data/pythons.json;
+  supportedMinors = pythons.supported;
 
   fail = msg: throw "cognix: ${msg}";
 
@@ -68,13 +69,18 @@ let
   checkPython =
     lockFile: rawLock: version:
     let
-      minor = concatStringsSep "." (lib.take 2 (lib.splitString "." version));
-      full = if builtins.length (lib.splitString "." version) >= 3 then version else "${version}.0";
+      parts = lib.splitString "." version;
+      minor = concatStringsSep "." (lib.take 2 parts);
       requires = rawLock.requires-python or "";
       conds = if requires == "" then [ ] else pep440.parseVersionConds requires;
-      ok = lib.all (c: pep440.comparators.${c.op} (pep440.parseVersion full) c.version) conds;
+      admits = v: lib.all (c: pep440.comparators.${c.op} (pep440.parseVersion v) c.version) conds;
+      # A bare minor is whichever patch release the interpreter turns out to
+      # be: the lock fits when some patch of that minor satisfies it.
+      ok = if builtins.length parts >= 3 then admits version else lib.any (p: admits "${minor}.${toString p}") (lib.range 0 99);
     in
-    if !(lib.elem minor supportedMinors) then
+    if pythons.unsupported ? ${minor} then
+      fail "Python ${minor} is not supported: ${pythons.unsupported.${minor}}; cognix builds ${concatStringsSep ", " supportedMinors}."
+    else if !(lib.elem minor supportedMinors) then
       fail "Python ${version} is not supported; cognix builds ${concatStringsSep ", " supportedMinors}."
     else if !ok then
       fail "${toString lockFile}: requires-python = \"${requires}\" does not admit Python ${version} (cog.yaml build.python_version). Re-run `cognix lock` after changing the Python version."
@@ -96,7 +102,7 @@ let
   lockChanges = import ./freshness.nix { inherit lib pyproject-nix; };
 in
 rec {
-  inherit pyproject-nix uv2nix buildSystems mkPythonInfo supportedMinors lockChanges;
+  inherit pyproject-nix uv2nix buildSystems mkPythonInfo pythons supportedMinors lockChanges;
 
   overrides = import ./overrides { inherit lib; };
 
@@ -216,10 +222,11 @@ rec {
       # pip, from build-system-pkgs when the lock has none.
       addsPip = !(remote ? pip);
       venvSpec = spec // lib.optionalAttrs (!(remote ? pip)) { pip = [ ]; };
+      # No `pythonVersion`: uv2nix then evaluates markers and requires-python
+      # against the interpreter the environment is built with, patch included.
       overlay = workspace.mkPyprojectOverlay {
         sourcePreference = "wheel";
         dependencies = spec;
-        pythonVersion = pythonInfo.version;
       };
       dependencies = closure;
       cognixOverlay = overrides.overlay {

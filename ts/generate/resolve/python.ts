@@ -1,7 +1,25 @@
+import { readFileSync } from "node:fs";
 import type { Location, Problem } from "../../util/errors.ts";
 
+interface PythonsData {
+  supported: string[];
+  notInNixpkgs: string[];
+  unsupported: Record<string, string>;
+}
+
+/**
+ * lib/data/pythons.json: the Python facts the Nix side reads too (lib/python),
+ * so `cognix generate` and the image build accept the same versions.
+ */
+function loadPythons(): PythonsData {
+  const file = new URL("../../../lib/data/pythons.json", import.meta.url);
+  return JSON.parse(readFileSync(file, "utf8")) as PythonsData;
+}
+
+const PYTHONS = loadPythons();
+
 /** Python minors cognix builds images for. */
-export const SUPPORTED_PYTHONS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"] as const;
+export const SUPPORTED_PYTHONS: readonly string[] = PYTHONS.supported;
 
 /** "3.11" or "3.12.4" → "3.11"; a Problem when it is not a supported Python. */
 export function pythonMinor(version: string, loc: Location): string | Problem {
@@ -10,10 +28,11 @@ export function pythonMinor(version: string, loc: Location): string | Problem {
     return { ...loc, message: `python_version "${version}" must be major.minor or major.minor.patch, e.g. "3.11"` };
   }
   const minor = `${Number(m[1])}.${Number(m[2])}`;
-  if (!(SUPPORTED_PYTHONS as readonly string[]).includes(minor)) {
+  if (!SUPPORTED_PYTHONS.includes(minor)) {
+    const why = PYTHONS.unsupported[minor];
     return {
       ...loc,
-      message: `Python ${minor} is not supported; use one of ${SUPPORTED_PYTHONS.join(", ")}`,
+      message: `Python ${minor} is not supported${why === undefined ? "" : `: ${why}`}; use one of ${SUPPORTED_PYTHONS.join(", ")}`,
     };
   }
   return minor;
@@ -23,7 +42,7 @@ export function pythonMinor(version: string, loc: Location): string | Problem {
  * Minors current nixpkgs no longer carries an interpreter for: the image then
  * needs `python.interpreter` set by hand in the model's flake.
  */
-export const PYTHONS_NOT_IN_NIXPKGS = ["3.8", "3.9"] as const;
+export const PYTHONS_NOT_IN_NIXPKGS: readonly string[] = PYTHONS.notInNixpkgs;
 
 /** "3.10–3.12" style summary of a list of minors. */
 export function pythonRange(pythons: readonly string[]): string {

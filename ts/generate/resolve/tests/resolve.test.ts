@@ -179,8 +179,8 @@ describe("CUDA defaults and checks", () => {
     expect(out.warnings).toEqual(["build.cuda and build.cudnn have no effect unless build.gpu is true"]);
   });
 
-  it("warns that Python 3.8 and 3.9 need an interpreter from the user's flake, and only those", () => {
-    for (const py of ["3.8", "3.9.18"]) {
+  it("warns that Python 3.9 needs an interpreter from the user's flake, and only that", () => {
+    for (const py of ["3.9", "3.9.18"]) {
       const warnings = resolve(input(false, py, [])).warnings.join("\n");
       expect(warnings).toContain("current nixpkgs has no Python");
       expect(warnings).toContain("`python.interpreter`");
@@ -219,12 +219,9 @@ describe("errors", () => {
   });
 });
 
-describe("Python versions 3.8–3.13 (and 3.14)", () => {
+describe("Python versions 3.9–3.14", () => {
   const cases: [string, string, boolean][] = [
-    ["3.8", "1.11.0", true],
-    ["3.8", "1.13.1", true],
-    ["3.8", "2.4.1", true],
-    ["3.8", "2.5.1", false],
+    ["3.9", "1.11.0", true],
     ["3.9", "2.5.1", true],
     ["3.9", "2.9.0", false],
     ["3.10", "1.12.1", true],
@@ -248,8 +245,19 @@ describe("Python versions 3.8–3.13 (and 3.14)", () => {
 
   it("a patch version is accepted; unsupported Pythons are errors at python_version", () => {
     expect(resolve(input(false, "3.12.4", [])).cuda).toBeNull();
-    expect(failure(input(false, "3.7", [])).message).toBe("cog.yaml:4:19: build.python_version: Python 3.7 is not supported; use one of 3.8, 3.9, 3.10, 3.11, 3.12, 3.13, 3.14");
+    expect(failure(input(false, "3.7", [])).message).toBe("cog.yaml:4:19: build.python_version: Python 3.7 is not supported; use one of 3.9, 3.10, 3.11, 3.12, 3.13, 3.14");
     expect(failure(input(false, "three", [])).message).toContain('python_version "three" must be major.minor');
+  });
+
+  it("Python 3.8 is refused with the reason, for any torch, CPU or GPU", () => {
+    for (const gpu of [true, false]) {
+      for (const reqs of [[], ["torch==1.13.1"], ["torch==2.4.1"]]) {
+        const err = failure(input(gpu, "3.8.18", reqs));
+        expect(err.message).toContain(
+          "cog.yaml:4:19: build.python_version: Python 3.8 is not supported: pyproject.nix's virtualenv builder (make_venv.py subscripts dict[...] at import) and build-system-pkgs (requires-python ~=3.9) need Python 3.9 or later; use one of 3.9, 3.10, 3.11, 3.12, 3.13, 3.14",
+        );
+      }
+    }
   });
 });
 
