@@ -15,9 +15,12 @@ let
   lib = import (inputs.nixpkgs-lib.outPath + "/lib");
   cognix = import ../. { inherit lib; };
   pkgs = import ./. { inherit lib host typescriptDir; };
+  src = /. + modelDir;
+  # A model's own module.nix is added, as the flake does for examples/.
+  own = src + "/module.nix";
   image = cognix.mkCogImage {
-    inherit pkgs rev modules;
-    src = /. + modelDir;
+    inherit pkgs rev src;
+    modules = modules ++ pkgs.lib.optional (builtins.pathExists own) own;
   };
   python = image.passthru.config.python;
 in

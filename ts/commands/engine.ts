@@ -1,8 +1,9 @@
 import { CognixError } from "../util/errors.ts";
 import type { Context } from "./context.ts";
+import { chrootMissing } from "../runtime/chroot.ts";
 import { findExecutable } from "./exec.ts";
 
-export type EngineName = "docker" | "podman";
+export type EngineName = "docker" | "podman" | "chroot";
 
 export interface Engine {
   name: EngineName;
@@ -10,12 +11,21 @@ export interface Engine {
 }
 
 export function parseEngine(value: string | undefined): EngineName | undefined {
-  if (value === undefined || value === "docker" || value === "podman") return value;
-  throw new CognixError({ message: `--engine must be docker or podman, not ${JSON.stringify(value)}` }, 2);
+  if (value === undefined || value === "docker" || value === "podman" || value === "chroot") return value;
+  throw new CognixError({ message: `--engine must be docker, podman or chroot, not ${JSON.stringify(value)}` }, 2);
 }
 
-/** The container engine to use: the one asked for, else docker, else podman. */
+/**
+ * The container engine to use: the one asked for, else docker, else podman.
+ * `chroot` (root, umoci, unshare: ts/runtime/chroot.ts) is never picked
+ * unless asked for.
+ */
 export function chooseEngine(ctx: Context, wanted?: EngineName): Engine {
+  if (wanted === "chroot") {
+    const missing = chrootMissing();
+    if (missing.length > 0) throw new CognixError({ message: `--engine chroot needs ${missing.join(", ")}` });
+    return { name: "chroot", path: "unshare" };
+  }
   const names: EngineName[] = wanted !== undefined ? [wanted] : ["docker", "podman"];
   for (const name of names) {
     const path = findExecutable(name, ctx.env);

@@ -1,5 +1,7 @@
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { startChroot, type ChrootImage } from "../runtime/chroot.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
 import { CognixError } from "../util/errors.ts";
 import { flag, listOption, parseCommandArgs, stringOption, usageError } from "./args.ts";
@@ -18,13 +20,16 @@ Runs one prediction. IMAGE is a loaded image (default: the one ./result
 builds, after \`cognix load\`). With \`cog\` on PATH this is
 \`cog predict IMAGE -i ...\`; without it the image is started with docker or
 podman, sent the inputs over HTTP, and stopped. GPU models get all GPUs.
+\`--engine chroot\` needs no container engine: as root, the image (./result,
+or IMAGE as oci:DIR[:TAG]) is unpacked with umoci and started under chroot in
+private mount and pid namespaces, sharing the host's network.
 
 Options:
   -i, --input NAME=VALUE  an input; NAME=@FILE sends a file (repeatable)
       --gpus              give the container all GPUs
       --no-gpus           never give it GPUs (default: what the image's
                           run.cog.config label says)
-      --engine E          docker or podman, without cog (default: docker, else podman)
+      --engine E          docker, podman or chroot, without cog (default: docker, else podman)
       --no-cog            use docker/podman even when cog is on PATH
       --result R          the built image to name IMAGE from (default: ./result)
       --timeout S         seconds to wait for setup() (default: 600)
@@ -94,6 +99,60 @@ export function baseUrlFromPort(out: string): string {
   return `http://127.0.0.1:${m[1]}`;
 }
 
+/** An OCI layout to start with chroot: IMAGE as oci:DIR[:TAG], else `RESULT oci` into `work`. */
+async function ociForChroot(ctx: Context, image: string | undefined, result: string, work: string): Promise<{ dir: string; tag: string }> {
+  if (image !== undefined) {
+    const m = /^oci:([^:]+)(?::(.+))?$/.exec(image);
+    if (m === null) throw new CognixError({ message: `--engine chroot runs an OCI layout: IMAGE must be oci:DIR[:TAG], not ${JSON.stringify(image)}` }, 2);
+    return { dir: resolve(ctx.cwd, m[1]!), tag: m[2] ?? "latest" };
+  }
+  const run = resolve(ctx.cwd, result);
+  if (!existsSync(run)) throw new CognixError({ file: result, message: "no built image: run `cognix build` first, or give IMAGE as oci:DIR[:TAG]" });
+  const spec = await readImageSpec(ctx, result);
+  const dir = join(work, "oci");
+  const r = await runTool(run, ["oci", dir], { cwd: ctx.cwd, env: ctx.env });
+  if (r.status !== 0) throw new CognixError({ message: `${result} oci failed: ${r.stderr.trim()}` });
+  return { dir, tag: spec.tag };
+}
+
+async function predictWithChroot(
+  ctx: Context,
+  image: string | undefined,
+  result: string,
+  raw: readonly RawInput[],
+  opts: { timeoutMs: number; json: boolean },
+): Promise<number> {
+  const work = mkdtempSync(join(tmpdir(), "cognix-predict-"));
+  let running: ChrootImage | null = null;
+  try {
+    const oci = await ociForChroot(ctx, image, result, work);
+    progress(ctx, `starting ${oci.dir}:${oci.tag} under chroot...`);
+    running = await startChroot({ ociDir: oci.dir, tag: oci.tag, bundleDir: join(work, "bundle") });
+    const base = running.base;
+    await Promise.race([
+      waitReady(base, opts.timeoutMs),
+      running.exited.then((code) => {
+        throw new CognixError({ message: `the model's server exited (${code}) before it was ready:\n${running?.logs().slice(-4000) ?? ""}` });
+      }),
+    ]);
+    return await predictAt(ctx, base, raw, opts.json);
+  } finally {
+    await running?.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Sends the inputs to a ready server and writes the output. */
+async function predictAt(ctx: Context, base: string, raw: readonly RawInput[], json: boolean): Promise<number> {
+  const input = buildInput(raw, await getJson(`${base}/openapi.json`), ctx.cwd);
+  progress(ctx, "running the prediction...");
+  const prediction = await runPrediction(base, input);
+  const { output, files } = saveOutputFiles(prediction.output ?? null, ctx.cwd);
+  if (json) ctx.stdout.write(canonicalJson({ files, ok: true, output }));
+  else ctx.stdout.write(typeof output === "string" ? `${output}\n` : `${JSON.stringify(output, null, 2)}\n`);
+  return 0;
+}
+
 async function predictWithEngine(
   ctx: Context,
   engine: Engine,
@@ -107,13 +166,7 @@ async function predictWithEngine(
   try {
     const base = baseUrlFromPort(await engineTool(ctx, engine, ["port", id, "5000/tcp"]));
     await waitReady(base, opts.timeoutMs);
-    const input = buildInput(raw, await getJson(`${base}/openapi.json`), ctx.cwd);
-    progress(ctx, "running the prediction...");
-    const prediction = await runPrediction(base, input);
-    const { output, files } = saveOutputFiles(prediction.output ?? null, ctx.cwd);
-    if (opts.json) ctx.stdout.write(canonicalJson({ files, ok: true, output }));
-    else ctx.stdout.write(typeof output === "string" ? `${output}\n` : `${JSON.stringify(output, null, 2)}\n`);
-    return 0;
+    return await predictAt(ctx, base, raw, opts.json);
   } finally {
     await runTool(engine.path, ["stop", id], { cwd: ctx.cwd, env: ctx.env });
   }
@@ -148,6 +201,10 @@ export async function predictCommand(argv: string[], ctx: Context = processConte
     const raw = inputs.map(parseInput);
     const gpus = flag(p, "gpus") ? true : flag(p, "no-gpus") ? false : undefined;
     const runner = chooseRunner(ctx, { noCog: flag(p, "no-cog"), engine: parseEngine(stringOption(p, "engine")) });
+    const timeoutMs = Number(timeoutText) * 1000;
+    if (runner.kind === "engine" && runner.engine.name === "chroot") {
+      return predictWithChroot(ctx, p.positionals[0], stringOption(p, "result") ?? "result", raw, { timeoutMs, json: flag(p, "json") });
+    }
     const image = p.positionals[0] ?? (await imageFromResult(ctx, stringOption(p, "result") ?? "result"));
 
     if (runner.kind === "cog") {
@@ -156,6 +213,6 @@ export async function predictCommand(argv: string[], ctx: Context = processConte
       ctx.stdout.write(r.stdout);
       return r.status === 0 ? 0 : 1;
     }
-    return predictWithEngine(ctx, runner.engine, image, raw, { gpus, timeoutMs: Number(timeoutText) * 1000, json: flag(p, "json") });
+    return predictWithEngine(ctx, runner.engine, image, raw, { gpus, timeoutMs, json: flag(p, "json") });
   });
 }
