@@ -11,12 +11,16 @@ let
     ++ lib.optional (pythonInputs != null) { python.inputs = lib.mkDefault pythonInputs; };
 
   # Evaluate the module system for one model.
+  # `nixpkgsConfig` is the user's nixpkgs config for the CUDA package set;
+  # `cudaPkgs` replaces that package set (see modules/cuda).
   evalCog =
     { pkgs
     , src
     , modules ? [ ]
     , cognixJson ? null
     , rev ? null
+    , nixpkgsConfig ? { }
+    , cudaPkgs ? null
     }:
     lib.evalModules {
       modules = baseModules ++ [
@@ -24,6 +28,8 @@ let
           cog.src = src;
           cog.cognixJson = lib.mkIf (cognixJson != null) cognixJson;
           cog.revision = lib.mkIf (rev != null) rev;
+          cuda.nixpkgsConfig = lib.mkIf (nixpkgsConfig != { }) nixpkgsConfig;
+          cuda.pkgs = lib.mkIf (cudaPkgs != null) cudaPkgs;
         })
       ] ++ modules;
       specialArgs = { inherit pkgs; };
@@ -31,7 +37,9 @@ let
 
   # The image of one model: a derivation whose output is an executable
   # (`./result load | oci DIR | push REF`). Evaluating its attributes needs no
-  # package set; only building it (drvPath/outPath) does.
+  # package set; only building it (drvPath/outPath) does. The output is the
+  # executable itself, not a bin/ directory, so `nix run` goes through an app
+  # (cognixFlake's `apps`) rather than `meta.mainProgram`.
   mkCogImage = args:
     let
       evaluated = evalCog (removeAttrs args [ "system" "weightsLock" ]);
@@ -48,7 +56,6 @@ let
     lib.lazyDerivation {
       derivation = cfg.image.package;
       meta.description = "Cog image ${cfg.image.name}: ./result load | docker load";
-      meta.mainProgram = cfg.image.name;
       passthru = {
         # Known without building, so `nix flake show` needs no package set.
         inherit (cfg.image) name;
@@ -64,6 +71,9 @@ let
   # Flake outputs for one model or several, from a consumer's flake:
   #   cognix.lib.cognixFlake { inherit self nixpkgs; models.default = ./.; }
   # A model is a path or { src; modules ? [ ]; cognixJson ? null; }.
+  # `nixpkgsConfig` configures the nixpkgs instances (the CUDA one gets
+  # cudaSupport and NVIDIA's licences on top); without it the CPU packages
+  # come from `legacyPackages`, as the public binary cache has them.
   cognixFlake =
     { nixpkgs
     , self ? { }
@@ -71,6 +81,7 @@ let
     , models ? (if src == null then { } else { default = src; })
     , modules ? [ ]
     , systems ? [ "x86_64-linux" ]
+    , nixpkgsConfig ? { }
     }:
     let
       rev = self.rev or self.dirtyRev or null;
@@ -82,12 +93,14 @@ let
       normalise = m: if builtins.isAttrs m && m ? src then m else { src = m; };
       forSystem = system:
         let
-          pkgs = nixpkgs.legacyPackages.${system};
+          pkgs =
+            if nixpkgsConfig == { } then nixpkgs.legacyPackages.${system}
+            else import nixpkgs { inherit system; config = nixpkgsConfig; };
           images = lib.mapAttrs
             (_: m:
               let n = normalise m; in
               mkCogImage {
-                inherit pkgs rev system;
+                inherit pkgs rev system nixpkgsConfig;
                 inherit (n) src;
                 modules = modules ++ (n.modules or [ ]);
                 cognixJson = n.cognixJson or null;

@@ -9,7 +9,9 @@
 # Stand-ins: stdenv.mkDerivation and the setup hooks (stdenv.nix), the
 # trivial builders (trivial.nix). lib/offline/README.md says more.
 {
-  lib,
+  # nixpkgs-lib; by default the one locked in cognix's flake.lock, so that
+  # `import pkgs.path { system; config; overlays; }` works as with nixpkgs.
+  lib ? import ((import ../python/inputs.nix { }).nixpkgs-lib.outPath + "/lib"),
   system ? "x86_64-linux",
   # Facts about this machine from probe-host.py (an attrset, or a JSON file);
   # null leaves out everything made from host files.
@@ -19,8 +21,12 @@
   # The wheelhouse fetchurl serves Python package files from (default: the
   # host facts' wheelhouse).
   wheelhouse ? null,
+  # nixpkgs' config keys: allowUnfree, allowUnfreePredicate, allowBroken,
+  # cudaSupport, allowAliases, problems (check-meta.nix, cuda.nix, aliases.nix).
   config ? { },
+  overlays ? [ ],
 }:
+assert lib.assertMsg (overlays == [ ]) "offline package set: overlays are not supported";
 let
   facts =
     if host == null || builtins.isAttrs host then host else builtins.fromJSON (builtins.readFile host);
@@ -79,6 +85,9 @@ let
     // {
       inherit lib config;
       pkgs = self;
+      # As nixpkgs' `path`: cognix imports it again with a CUDA config. That
+      # instance has no host facts: only what needs none (the CUDA sets).
+      path = ./.;
       inherit (std) stdenv makeSetupHook autoPatchelfHook;
       inherit glibc;
       inherit (hostPkgs) uv;
@@ -124,6 +133,16 @@ let
             chmod 0555 "$out/bin/tsc"
           '';
     }
-    // import ./cuda.nix { inherit lib; inherit (trivial) runCommand; };
+    // import ./cuda.nix {
+      inherit lib config;
+      inherit (trivial) runCommand;
+      inherit (self) newScope;
+      # nixpkgs' refusal of unfree and broken packages, by the same config keys.
+      checkMeta = import ./check-meta.nix { inherit lib config; };
+    }
+    // import ./aliases.nix {
+      inherit lib config;
+      pkgs = self;
+    };
 in
 self

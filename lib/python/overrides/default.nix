@@ -51,6 +51,10 @@ let
       # TensorRT and the CUDA provider libraries are loaded only when requested.
       ignore = [ "libnvinfer.so.*" "libnvinfer_plugin.so.*" "libnvonnxparser.so.*" "libcudnn.so.*" "libcublas.so.*" "libcublasLt.so.*" "libcurand.so.*" "libcufft.so.*" "libcudart.so.*" ];
     };
+    # cuFile's RDMA plugin (libcufile_rdma.so.1) needs rdma-core's libraries;
+    # libcufile.so.0, which torch links, does not, and loads the plugin only
+    # for GPUDirect Storage over RDMA, so the plugin may stay unresolved.
+    nvidia-cufile-cu12.ignore = [ "libmlx5.so.1" "librdmacm.so.1" "libibverbs.so.1" ];
     opencv-python.system = [ "libGL" "glib" ] ++ x11;
     opencv-contrib-python.system = [ "libGL" "glib" ] ++ x11;
     opencv-python-headless.system = [ "glib" ];
@@ -71,7 +75,7 @@ let
   # Packages whose libraries others load: searched when they are dependencies.
   isLibraryProvider = name: hasPrefix "nvidia-" name || name == "torch" || name == "triton";
 
-  ruleFor = name: if hasPrefix "nvidia-" name then { } else rules.${name} or null;
+  ruleFor = name: rules.${name} or (if hasPrefix "nvidia-" name then { } else null);
 
   systemLibrary =
     pkgs: owner: role:
