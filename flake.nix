@@ -31,10 +31,16 @@
         pythonInputs = { inherit (inputs) nixpkgs-lib pyproject-nix uv2nix pyproject-build-systems; };
       };
       systems = [ "x86_64-linux" ];
-      # Every directory of examples/ with a cognix.json is a package.
-      examples = lib.filterAttrs
-        (name: type: type == "directory" && builtins.pathExists (./examples + "/${name}/cognix.json"))
-        (builtins.readDir ./examples);
+      # Every locked example is a package: a directory of examples/ with
+      # cognix.json and uv.lock, and weights.lock.json when it declares
+      # weights. `nix flake check` builds what the flake exports, and an
+      # unlocked example cannot be built.
+      locked = name:
+        let dir = ./examples + "/${name}"; in
+        builtins.pathExists (dir + "/cognix.json")
+        && builtins.pathExists (dir + "/uv.lock")
+        && ((lib.importJSON (dir + "/cognix.json")).weights or [ ] == [ ] || builtins.pathExists (dir + "/weights.lock.json"));
+      examples = lib.filterAttrs (name: type: type == "directory" && locked name) (builtins.readDir ./examples);
       exampleFlake = cognix.cognixFlake {
         inherit nixpkgs self systems;
         # An example's optional module.nix is added to its modules.

@@ -1,7 +1,7 @@
 # cognixFlake's outputs for a consumer flake, evaluated without nixpkgs:
 # one model gets a `default`, several keep their names.
 let
-  h = import ../harness.nix { };
+  h = import ../harness.nix { typescriptDir = toString ../../../node_modules/typescript; };
   nixpkgs.legacyPackages.x86_64-linux = h.stub;
   self = { rev = "feedface"; };
   one = h.cognix.cognixFlake { inherit nixpkgs self; src = h.examples + "/minimal"; };
@@ -27,4 +27,16 @@ in
   one = show one.packages.x86_64-linux;
   two = show two.packages.x86_64-linux;
   apps = builtins.mapAttrs (_: builtins.attrNames) two.apps;
+  # `nix run .#<model>` runs the app, whose program is the image executable
+  # itself (there is no bin/ for meta.mainProgram to name).
+  run =
+    let
+      app = one.apps.x86_64-linux.default;
+      image = one.packages.x86_64-linux.default;
+    in
+    {
+      inherit (app) type;
+      programIsTheImage = app.program == "${image}";
+      hasMainProgram = image.meta ? mainProgram;
+    };
 }
