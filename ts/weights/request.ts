@@ -16,23 +16,45 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** A Buffer, or a stream whose length is given in headers["content-length"]. */
   body?: Buffer | Readable;
-  /** Follow 30x for GET/HEAD (auth headers are dropped on a host change). */
+  /** Follow 30x for GET/HEAD; only harmless headers follow a change of host. */
   followRedirects?: boolean;
+  /**
+   * The answer's headers must arrive within this (a trickle does not extend
+   * it), and no read may wait longer; after it, the body must average
+   * MIN_BODY_RATE. Default 60 s.
+   */
   timeoutMs?: number;
 }
 
 const MAX_REDIRECTS = 10;
+/** Slowest body accepted once the timeout has passed, in bytes per second. */
+export const MIN_BODY_RATE = 16 * 1024;
+/** Headers that may follow a redirect to another host; anything else may be a credential. */
+const REDIRECT_SAFE = new Set(["accept", "accept-encoding", "range", "user-agent", "if-match", "if-none-match"]);
+
+const timedOut = (message: string): Error => Object.assign(new Error(message), { code: "ETIMEDOUT" });
 
 function once(req: HttpRequest): Promise<HttpResponse> {
   const url = new URL(req.url);
   const send = url.protocol === "https:" ? httpsRequest : url.protocol === "http:" ? httpRequest : null;
   if (send === null) return Promise.reject(new Error(`unsupported URL scheme in ${req.url}`));
+  const timeout = req.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
-    const r = send(url, { method: req.method, headers: req.headers ?? {}, timeout: req.timeoutMs ?? 60_000 }, (res) => {
+    // Counted from the end of the request body: uploading it may take long, an answer may not.
+    let headersDue: NodeJS.Timeout | undefined;
+    const r = send(url, { method: req.method, headers: req.headers ?? {}, timeout }, (res) => {
+      clearTimeout(headersDue);
+      keepPace(res, timeout, url.host);
       resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, url: req.url });
     });
-    r.on("timeout", () => r.destroy(new Error(`timed out talking to ${url.host}`)));
-    r.on("error", reject);
+    r.once("finish", () => {
+      headersDue = setTimeout(() => r.destroy(timedOut(`no answer from ${url.host} within ${timeout / 1000} s`)), timeout);
+    });
+    r.on("timeout", () => r.destroy(timedOut(`${url.host} sent nothing for ${timeout / 1000} s`)));
+    r.on("error", (err) => {
+      clearTimeout(headersDue);
+      reject(err);
+    });
     const body = req.body;
     if (body === undefined) r.end();
     else if (Buffer.isBuffer(body)) r.end(body);
@@ -41,6 +63,28 @@ function once(req: HttpRequest): Promise<HttpResponse> {
       body.pipe(r);
     }
   });
+}
+
+/**
+ * Ends a body that, once `graceMs` have passed, has averaged less than
+ * MIN_BODY_RATE since its headers: a bounded wait however the bytes trickle.
+ */
+function keepPace(res: IncomingMessage, graceMs: number, host: string): void {
+  const started = Date.now();
+  const sock = res.socket;
+  const base = sock?.bytesRead ?? 0;
+  const check = setInterval(() => {
+    const elapsed = Date.now() - started;
+    const got = (sock?.bytesRead ?? 0) - base;
+    if (elapsed > graceMs && got < ((elapsed - graceMs) / 1000) * MIN_BODY_RATE) {
+      res.destroy(timedOut(`${host} sends slower than ${MIN_BODY_RATE / 1024} KiB/s`));
+    }
+  }, Math.min(1000, Math.max(50, graceMs / 4)));
+  check.unref();
+  const stop = (): void => clearInterval(check);
+  res.once("close", stop);
+  res.once("end", stop);
+  res.once("error", stop);
 }
 
 /** One HTTP exchange with node:http(s); the caller consumes or drains `body`. */
@@ -54,8 +98,9 @@ export async function request(req: HttpRequest): Promise<HttpResponse> {
     res.body.resume();
     if (hop >= MAX_REDIRECTS) throw new Error(`too many redirects from ${req.url}`);
     const next = new URL(location, current.url);
-    const headers = { ...(current.headers ?? {}) };
-    if (next.host !== new URL(current.url).host) delete headers.authorization;
+    const from = new URL(current.url);
+    let headers = { ...(current.headers ?? {}) };
+    if (next.origin !== from.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => REDIRECT_SAFE.has(k.toLowerCase())));
     current = { ...current, url: next.href, headers };
   }
 }
