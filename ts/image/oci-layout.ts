@@ -1,7 +1,7 @@
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import { archiveChunks, type ArchiveItem } from "./archive-tar.ts";
 import { CognixError } from "../util/errors.ts";
@@ -30,10 +30,24 @@ function uniqueLayers(layers: DigestedLayer[]): DigestedLayer[] {
   return layers.filter((l) => (seen.has(l.diffId) ? false : (seen.add(l.diffId), true)));
 }
 
+/** True when `path` is a regular file of `size` bytes whose sha256 is `hex`. */
+async function holds(path: string, size: number, hex: string): Promise<boolean> {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return false;
+  }
+  if (!st.isFile() || st.size !== size) return false;
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex") === hex;
+}
+
 /**
- * Writes an OCI image layout directory. Blobs already present with the right
- * size are kept (content addressed); new ones are written to a temporary
- * file, verified while streaming, then renamed. index.json goes last.
+ * Writes an OCI image layout directory. Blobs already present whose bytes
+ * hash to their name are kept (content addressed); new ones are written to
+ * a temporary file, verified while streaming, then renamed. index.json goes last.
  */
 export async function writeOciLayout(spec: ImageSpec, dir: string, ref: string, onLayer?: (id: string) => void): Promise<string> {
   const parts = layoutParts(spec, ref);
@@ -41,7 +55,8 @@ export async function writeOciLayout(spec: ImageSpec, dir: string, ref: string, 
   mkdirSync(blobs, { recursive: true });
   for (const layer of parts.layers) {
     const target = `${blobs}/${hexOf(layer.diffId)}`;
-    if (existsSync(target) && statSync(target).size === layer.size) continue;
+    // A blob of the right size may still hold other bytes (a crash, a tampered layout).
+    if (await holds(target, layer.size, hexOf(layer.diffId))) continue;
     onLayer?.(layer.id);
     const tmp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
     try {
