@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+#!/usr/bin/env node
+import { readFileSync, realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { CognixError, formatProblem } from "./util/errors.ts";
 import { runGenerate, type Io } from "./generate/command.ts";
 import { main as imageMain } from "./image/main.ts";
@@ -78,8 +80,9 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
   }
 }
 
-// Run only as the entry point (tsx ts/cli.ts, node dist/cli.js), not when imported.
+// Run only as the entry point (tsx ts/cli.ts, node dist/cli.js, or the
+// `cognix` link npm makes to it), not when imported.
 const entry = process.argv[1];
-if (entry !== undefined && /(^|[\\/])cli\.(ts|js)$/.test(entry)) {
+if (entry !== undefined && realpathSync(entry) === fileURLToPath(import.meta.url)) {
   process.exitCode = await main(process.argv.slice(2));
 }
