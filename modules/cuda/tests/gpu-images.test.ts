@@ -117,6 +117,15 @@ describe.skipIf(missing.length > 0)("examples/gpu (no NVIDIA wheels: CUDA from n
   });
 });
 
+describe.skipIf(missing.length > 0)("examples/torch-demo without a lock (a stand-in environment: CUDA from nixpkgs)", () => {
+  it("evaluates to a derivation with cognix's CUDA instance, and is refused by a package set that allows no unfree licence", () => {
+    expect(evalOk<string>("drvPath", `example = "torch-demo";`)).toMatch(DRV);
+    expect(evalOk<string[]>("warnings", `example = "torch-demo";`)).toEqual([]);
+    expect(evalOk<string[]>("packages", `example = "torch-demo";`)).toContain("cuda12.6-cuda_cudart-12.6.3");
+    expect(evalError("drvPath", `example = "torch-demo"; cudaPkgsConfig = { };`)).toContain("because it has an unfree license (‘CUDA EULA’)");
+  });
+});
+
 describe.skipIf(missing.length > 0)("examples/torch-demo with a torch CUDA lock (NVIDIA's wheels)", () => {
   it("adds no nixpkgs CUDA library: nothing in the image, only the driver on LD_LIBRARY_PATH", () => {
     expect(evalOk<string[]>("libraries", lockArgs(TORCH_CUDA_LOCK))).toEqual([]);
