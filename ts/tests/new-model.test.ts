@@ -16,7 +16,7 @@ if (!existsSync("/usr/bin/jq")) missing.push("jq (apt package jq: the offline pa
 if (missing.length > 0) console.warn(`ts/tests/new-model: skipping: missing ${missing.join(", ")}`);
 
 const COG_YAML = `build:
-  python_version: "3.12"
+  python_version: "3.11"
   python_packages:
     - "humanize==4.11.0"
   system_packages:

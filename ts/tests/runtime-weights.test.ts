@@ -69,7 +69,7 @@ describe.skipIf(missing.length > 0)("weights fetched at run time", () => {
     writeFileSync(
       join(dir, "cog.yaml"),
       `build:
-  python_version: "3.12"
+  python_version: "3.11"
 weights:
   - name: greeting
     target: /src/weights/greeting
