@@ -102,7 +102,8 @@ in
       description = "Python interpreter the environment is built for.";
     };
     overrides = mkOption {
-      type = types.listOf (types.functionTo (types.functionTo (types.attrsOf types.unspecified)));
+      # lazyAttrsOf raw: an overlay's values stay unevaluated (they read `prev`).
+      type = types.listOf (types.functionTo (types.functionTo (types.lazyAttrsOf types.raw)));
       default = [ ];
       description = "pyproject.nix overlays (final: prev: { ... }) applied after cognix's own overrides (lib/python/overrides).";
     };
