@@ -43,7 +43,8 @@ export function unsafePathReason(path: string): string | null {
   const segments = path.split("/");
   if (segments.some((s) => s === "" || s === "." || s === "..")) return "has an empty, '.' or '..' segment";
   if (!segments.every((s) => SAFE_SEGMENT.test(s))) return "has characters other than letters, digits and . _ - + = @ , ~";
-  if (segments[0] === ".partial") return "is inside the reserved .partial directory";
+  // The run-time downloader keeps its partial downloads and checked-file records there.
+  if (segments[0] === ".partial" || segments[0] === ".cognix-verified.json") return `is the run-time downloader's reserved ${segments[0]}`;
   return null;
 }
 

@@ -15,10 +15,13 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs the downloader asynchronously (the test's servers live in this process). */
-export function runDownloader(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+/**
+ * Runs the downloader asynchronously (the test's servers live in this
+ * process); killed after `killAfterMs`, so a hang fails the test instead of stalling it.
+ */
+export function runDownloader(args: string[], env: NodeJS.ProcessEnv = {}, killAfterMs = 60_000): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn("python3", [DOWNLOADER, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("python3", [DOWNLOADER, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], timeout: killAfterMs });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
