@@ -14,7 +14,12 @@ in
   patternsFor = { src, extraPatterns ? [ ] }:
     let
       file = src + "/.dockerignore";
-      own = if builtins.pathExists file then dockerignore.parse (builtins.readFile file) else [ ];
+      # Checked before reading: a FIFO would hang evaluation, a device never end.
+      type = (builtins.readDir src).".dockerignore" or null;
+      own =
+        if type == null then [ ]
+        else if type == "regular" || type == "symlink" then dockerignore.parse (builtins.readFile file)
+        else throw "cognix: ${toString file}: .dockerignore is not a regular file";
     in
     builtinPatterns ++ own ++ dockerignore.parseWith { file = "cog.ignore"; } (lib.concatStringsSep "\n" extraPatterns);
 

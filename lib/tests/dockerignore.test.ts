@@ -1,7 +1,8 @@
 // lib/dockerignore.nix against Docker's own .dockerignore semantics (moby's
 // patternmatcher and the ignore-file reader, as BuildKit applies them). Each
 // row is what `docker build` does with that pattern and path.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -156,6 +157,21 @@ describe.skipIf(!libOk)("lib/dockerignore.nix matches like Docker", () => {
       "map (c: di.keep (di.parse c.text) c.path c.type) cases",
     ) as boolean[];
     expect(walked.map((w, i) => [w[0], w[1], got[i]])).toEqual(walked.map((w) => [w[0], w[1], w[3]]));
+  });
+
+  it("never reads a .dockerignore that is a FIFO or a device (evaluation would hang)", () => {
+    const model = join(tmp, "fifo-model");
+    mkdirSync(model);
+    expect(spawnSync("mkfifo", [join(model, ".dockerignore")]).status).toBe(0);
+    const expr = `let h = import ${harness} { }; in builtins.deepSeq ((import ${join(here, "..", "internal.nix")} { inherit (h) lib; }).source.patternsFor { src = ${model}; }) true`;
+    const r = spawnSync("nix", ["eval", "--offline", "--impure", "--json", "--expr", expr], {
+      encoding: "utf8",
+      timeout: 30_000,
+      env: { ...process.env, NIX_CONFIG: `experimental-features = nix-command flakes\n${process.env.NIX_CONFIG ?? ""}` },
+    });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/\.dockerignore is not a regular file/);
   });
 
   it("refuses the patterns Docker refuses, naming the line and pattern", () => {
