@@ -23,7 +23,17 @@ function why(): string | null {
   const facts = JSON.parse(probe.stdout) as { wheelhouse: string; pythons: Record<string, unknown>; tools: { uv: string | null } };
   if (!facts.pythons["3.12"]) return "no CPython 3.12 on this machine for the offline package set";
   if (!facts.tools.uv) return "uv is not installed (scripts/tools installs it into .tools/bin)";
-  if (!existsSync(join(facts.wheelhouse, WHEEL))) return `${WHEEL} is not in the wheelhouse ${facts.wheelhouse} (scripts/fetch-wheels fetches a lock's wheels)`;
+  if (!existsSync(join(facts.wheelhouse, WHEEL))) {
+    // The wheel as the torch CUDA fixture locks it, fetched with pip into the wheelhouse.
+    const lock = readFileSync(join(TESTS_DIR, "fixtures", "torch-cuda", "uv.lock"), "utf8");
+    const m = new RegExp(`url = "([^"]*/${WHEEL.replace(/[.+]/g, "\\$&")})", hash = "([^"]+)"`).exec(lock);
+    if (m === null) return `${WHEEL} is not in lib/python/tests/fixtures/torch-cuda/uv.lock`;
+    const fetch = spawnSync("python3", [join(REPO, "lib", "offline", "fetch-wheels.py"), facts.wheelhouse], {
+      input: JSON.stringify([{ name: WHEEL, url: m[1], hash: m[2] }]),
+      encoding: "utf8",
+    });
+    if (fetch.status !== 0) return `pip could not fetch ${WHEEL}: ${fetch.stderr.trim()}`;
+  }
   writeFileSync(join(dir, "host.json"), probe.stdout);
   return null;
 }
