@@ -45,11 +45,12 @@ let
       sha256
     else
       throw "fetchurl: ${first}: no `hash` or `sha256` (a fixed-output download needs one)";
-  drv = derivation {
+  # An SRI hash names its algorithm; a bare sha256 needs it said. (A null
+  # attribute would reach the builder as "": derivation has no __ignoreNulls.)
+  drv = derivation ({
     name = lib.strings.sanitizeDerivationName fileName;
     inherit system outputHash;
     outputHashMode = "flat";
-    outputHashAlgo = if hash != null then null else "sha256";
     builder = bash;
     PATH = hostPath;
     urls = lib.concatStringsSep " " allUrls;
@@ -80,7 +81,7 @@ let
         exit 1
       ''
     ];
-  };
+  } // lib.optionalAttrs (hash == null) { outputHashAlgo = "sha256"; });
 in
 drv
 // passthru
