@@ -57,7 +57,7 @@ let
     inherit curlOpts;
     wheelFile = if fromIndex then "${wheelhouse}/${fileName}" else "";
     expectedHash = outputHash;
-    checkScript = ./fetchurl-check.py;
+    checkScript = "${./py}/fetchurl-check.py";
     inherit python3;
     args = [
       "-c"

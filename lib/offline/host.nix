@@ -12,7 +12,7 @@
   runCommand,
 }:
 let
-  hostCopy = ./host-copy.py;
+  scripts = ./py;
   python3 = host.tools.python3 or "/usr/bin/python3";
   debVersion = deb: host.debian.${deb} or null;
   # "2.36-9+deb12u10" -> "2.36"
@@ -30,13 +30,14 @@ let
     else
       true;
 
-  # Lists a Debian package's files, copies those under the given directories,
-  # then bundles and patches (host-copy.py).
-  copyDebs =
+  # A store path made of host files (py/host-copy.py): `copies` and the files
+  # of Debian packages `debs` under `dirs`, then, with `patch`, the libraries
+  # they load bundled and every ELF file pointed at the store.
+  hostCopy =
     {
-      pname,
-      version,
-      debs,
+      name,
+      copies ? [ ],
+      debs ? [ ],
       # Host directories (as dpkg lists them) → where their files go in $out.
       dirs ? {
         "/usr/bin" = "bin";
@@ -44,47 +45,46 @@ let
         "/usr/lib/x86_64-linux-gnu" = "lib";
         "/lib/x86_64-linux-gnu" = "lib";
       },
-      providers ? [ ],
-      interpreter ? null,
+      providers ? [
+        glibc
+        gccLib
+      ],
+      interpreter ? ldso,
       patch ? true,
       postCopy ? "",
+      passthru ? { },
     }:
-    assert requireDebs pname debs;
-    runCommand "${pname}-${version}"
+    runCommand name
       {
-        inherit debs;
-        dirs = builtins.toJSON dirs;
         spec = builtins.toJSON {
-          inherit providers interpreter patch;
-          copies = [ ];
+          inherit copies debs dirs providers interpreter patch;
         };
-        passthru = { inherit pname version; };
+        passAsFile = [ "spec" ];
+        inherit passthru;
       }
       ''
-        # Files directly under each listed directory (not its subdirectories).
-        ${python3} - "$out" <<'PY'
-        import json, os, subprocess, sys
-        out = sys.argv[1]
-        dirs = json.loads(os.environ["dirs"])
-        spec = json.loads(os.environ["spec"])
-        spec["out"] = out
-        for deb in os.environ["debs"].split():
-            files = subprocess.run(["dpkg", "-L", deb], capture_output=True, text=True, check=True).stdout.split("\n")
-            for f in files:
-                parent, base = os.path.split(f)
-                if parent in dirs and (os.path.isfile(f) or os.path.islink(f)):
-                    spec["copies"].append({"from": f, "to": os.path.join(dirs[parent], base), "why": f"file of {deb}"})
-        with open("spec.json", "w") as fh:
-            json.dump(spec, fh)
-        PY
-        ${python3} ${hostCopy} spec.json
+        ${python3} ${scripts}/host-copy.py "$specPath"
         ${postCopy}
       '';
+
+  # Debian packages as one store path, after checking they are installed.
+  copyDebs =
+    args@{ pname, version, debs, ... }:
+    assert requireDebs pname debs;
+    hostCopy (
+      removeAttrs args [ "pname" "version" ]
+      // {
+        name = "${pname}-${version}";
+        passthru = { inherit pname version; };
+      }
+    );
 
   glibc = copyDebs {
     pname = "glibc";
     version = upstream (debVersion "libc6");
     debs = [ "libc6" ];
+    providers = [ ];
+    interpreter = null;
     patch = false;
   };
   ldso = "${glibc}/lib/ld-linux-x86-64.so.2";
@@ -98,7 +98,6 @@ let
       "libgcc-s1"
     ];
     providers = [ glibc ];
-    interpreter = ldso;
   };
 
   # A Debian package (with the libraries it loads) as a store path.
@@ -110,17 +109,7 @@ let
       dirs ? null,
       postCopy ? "",
     }:
-    copyDebs (
-      {
-        inherit pname version debs postCopy;
-        providers = [
-          glibc
-          gccLib
-        ];
-        interpreter = ldso;
-      }
-      // lib.optionalAttrs (dirs != null) { inherit dirs; }
-    );
+    copyDebs ({ inherit pname version debs postCopy; } // lib.optionalAttrs (dirs != null) { inherit dirs; });
 
   # CPython from the host (probe-host.py found it), as nixpkgs lays it out:
   # bin/python3.X, lib/libpython3.X.so, lib/python3.X without site-packages.
@@ -128,47 +117,35 @@ let
     minor: info:
     let
       interpreterName = "python${minor}";
-      drv = runCommand "python3-${info.version}"
-        {
-          spec = builtins.toJSON {
-            copies = [
-              {
-                from = info.executable;
-                to = "bin/${interpreterName}";
-                why = "CPython ${info.version}";
-              }
-              {
-                from = "${info.prefix}/lib/${interpreterName}";
-                to = "lib/${interpreterName}";
-                why = "CPython ${info.version}'s standard library";
-                # Tests, Tk and the static library are not part of a runtime.
-                exclude = [
-                  "site-packages/*"
-                  "test"
-                  "tests"
-                  "idle_test"
-                  "idlelib"
-                  "tkinter"
-                  "turtledemo"
-                  "_tkinter*"
-                  "__pycache__"
-                  "*.a"
-                  "config-*/*.o"
-                ];
-              }
+      drv = hostCopy {
+        name = "python3-${info.version}";
+        copies = [
+          {
+            from = info.executable;
+            to = "bin/${interpreterName}";
+            why = "CPython ${info.version}";
+          }
+          {
+            from = "${info.prefix}/lib/${interpreterName}";
+            to = "lib/${interpreterName}";
+            why = "CPython ${info.version}'s standard library";
+            # Tests, Tk and the static library are not part of a runtime.
+            exclude = [
+              "site-packages/*"
+              "test"
+              "tests"
+              "idle_test"
+              "idlelib"
+              "tkinter"
+              "turtledemo"
+              "_tkinter*"
+              "__pycache__"
+              "*.a"
+              "config-*/*.o"
             ];
-            providers = [
-              glibc
-              gccLib
-            ];
-            interpreter = ldso;
-            patch = true;
-          };
-          passAsFile = [ "spec" ];
-        }
-        ''
-          ${python3} -c 'import json,os,sys; s=json.load(open(sys.argv[1])); s["out"]=os.environ["out"]; json.dump(s, open("spec.json","w"))' "$specPath"
-          ${python3} ${hostCopy} spec.json
+          }
+        ];
+        postCopy = ''
           mkdir -p "$out/lib/${interpreterName}/site-packages"
           ln -s ${interpreterName} "$out/bin/python3"
           ln -s ${interpreterName} "$out/bin/python"
@@ -176,6 +153,7 @@ let
           "$out/bin/python3" -I -m compileall -q -j 0 --invalidation-mode checked-hash \
             -x 'lib2to3/tests|/test/' "$out/lib/${interpreterName}" >/dev/null
         '';
+      };
       parts = lib.splitString "." info.version;
       self = drv // {
         pname = "python3";
@@ -196,7 +174,14 @@ let
         pythonAtLeast = lib.versionAtLeast minor;
         pythonOlder = lib.versionOlder minor;
         pythonOnBuildForHost = self;
-        stdenv = pythonStdenv;
+        # What pyproject.nix reads from python.stdenv: the platform and the
+        # libc (its version bounds the manylinux wheels uv2nix may pick).
+        stdenv =
+          (import ../python/python-info.nix { inherit lib; } {
+            inherit (info) version;
+            inherit system;
+            glibcVersion = host.glibc;
+          }).stdenv;
         passthru = {
           implementation = "cpython";
           pythonVersion = minor;
@@ -207,50 +192,22 @@ let
     in
     self;
 
-  # What pyproject.nix reads from python.stdenv: the platform and the libc
-  # (its version bounds the manylinux wheels uv2nix may pick).
-  platform = lib.systems.elaborate system;
-  pythonStdenv = {
-    inherit (platform) isLinux isDarwin;
-    hostPlatform = platform;
-    buildPlatform = platform;
-    targetPlatform = platform;
-    cc.libc = {
-      pname = "glibc";
-      version = if host == null then "2.36" else host.glibc;
-      linuxHeaders.version = "6.1";
-    };
-  };
-
   pythons = lib.mapAttrs mkPython (if host == null then { } else host.pythons);
 
   uv =
     if host == null || host.tools.uv or null == null then
       throw "offline package set: uv is not on this machine (scripts/tools installs it into .tools/bin)"
     else
-      runCommand "uv"
-        {
-          spec = builtins.toJSON {
-            copies = [
-              {
-                from = host.tools.uv;
-                to = "bin/uv";
-                why = "uv";
-              }
-            ];
-            providers = [
-              glibc
-              gccLib
-            ];
-            interpreter = ldso;
-            patch = true;
-          };
-          passAsFile = [ "spec" ];
-        }
-        ''
-          ${python3} -c 'import json,os,sys; s=json.load(open(sys.argv[1])); s["out"]=os.environ["out"]; json.dump(s, open("spec.json","w"))' "$specPath"
-          ${python3} ${hostCopy} spec.json
-        '';
+      hostCopy {
+        name = "uv";
+        copies = [
+          {
+            from = host.tools.uv;
+            to = "bin/uv";
+            why = "uv";
+          }
+        ];
+      };
 in
 {
   inherit
@@ -258,7 +215,6 @@ in
     gccLib
     fromDebian
     pythons
-    pythonStdenv
     uv
     python3
     ;

@@ -134,7 +134,7 @@ let
           cognixHooks = names;
           cognixLibDirs = libDirs;
           cognixPython = python3;
-          cognixAutoPatchelf = ./auto-patchelf.py;
+          cognixAutoPatchelf = "${./py}/auto-patchelf.py";
         }
         // lib.optionalAttrs (install != null) {
           cognixUv = "${install.substitutions.uv}/bin/uv";

@@ -18,8 +18,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function why(): string | null {
   const nix = nixUnavailable();
   if (nix) return nix;
-  const probe = spawnSync("python3", [join(REPO, "lib", "offline", "probe-host.py"), "--tools-bin", join(REPO, ".tools", "bin")], { encoding: "utf8" });
-  if (probe.status !== 0) return `lib/offline/probe-host.py failed: ${probe.stderr.trim()}`;
+  const probe = spawnSync("python3", [join(REPO, "lib", "offline", "py", "probe-host.py"), "--tools-bin", join(REPO, ".tools", "bin")], { encoding: "utf8" });
+  if (probe.status !== 0) return `lib/offline/py/probe-host.py failed: ${probe.stderr.trim()}`;
   const facts = JSON.parse(probe.stdout) as { wheelhouse: string; pythons: Record<string, unknown>; tools: { uv: string | null } };
   if (!facts.pythons["3.12"]) return "no CPython 3.12 on this machine for the offline package set";
   if (!facts.tools.uv) return "uv is not installed (scripts/tools installs it into .tools/bin)";
@@ -28,7 +28,7 @@ function why(): string | null {
     const lock = readFileSync(join(TESTS_DIR, "fixtures", "torch-cuda", "uv.lock"), "utf8");
     const m = new RegExp(`url = "([^"]*/${WHEEL.replace(/[.+]/g, "\\$&")})", hash = "([^"]+)"`).exec(lock);
     if (m === null) return `${WHEEL} is not in lib/python/tests/fixtures/torch-cuda/uv.lock`;
-    const fetch = spawnSync("python3", [join(REPO, "lib", "offline", "fetch-wheels.py"), facts.wheelhouse], {
+    const fetch = spawnSync("python3", [join(REPO, "lib", "offline", "py", "fetch-wheels.py"), facts.wheelhouse], {
       input: JSON.stringify([{ name: WHEEL, url: m[1], hash: m[2] }]),
       encoding: "utf8",
     });

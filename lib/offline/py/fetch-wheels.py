@@ -8,29 +8,13 @@ Usage: fetch-wheels.py WHEELHOUSE [--json] < wheels.json
 Progress goes to stderr on a terminal; --json prints one summary object.
 """
 
-import base64
-import hashlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 
-
-def hex_digest(h):
-    if h.startswith("sha256-"):
-        return base64.b64decode(h[len("sha256-"):]).hex()
-    if h.startswith("sha256:") and len(h) == 71:
-        return h[len("sha256:"):]
-    sys.exit(f"fetch-wheels: unsupported hash {h!r}")
-
-
-def sha256_of(path):
-    d = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            d.update(block)
-    return d.hexdigest()
+from hashes import expected_hex, sha256_of
 
 
 def target_flags(filename):
@@ -58,7 +42,10 @@ def main():
     fetched, present = [], []
     for i, w in enumerate(sorted(wheels, key=lambda w: w["name"])):
         dest = os.path.join(wheelhouse, w["name"])
-        want = hex_digest(w["hash"])
+        try:
+            want = expected_hex(w["hash"])
+        except ValueError as e:
+            sys.exit(f"fetch-wheels: {w['name']}: {e}")
         if os.path.exists(dest) and sha256_of(dest) == want:
             present.append(w["name"])
             continue

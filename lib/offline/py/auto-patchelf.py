@@ -11,21 +11,9 @@ Usage: auto-patchelf.py OUT [--search DIR]... [--ignore GLOB]... [--interpreter 
 import argparse
 import fnmatch
 import os
-import subprocess
 import sys
 
-
-def is_elf(path):
-    try:
-        with open(path, "rb") as f:
-            return f.read(4) == b"\x7fELF"
-    except OSError:
-        return False
-
-
-def patchelf(*args):
-    r = subprocess.run(["patchelf", *args], capture_output=True, text=True)
-    return r.returncode, r.stdout.strip()
+from elf import elf_files, make_writable, patchelf
 
 
 def main():
@@ -36,16 +24,11 @@ def main():
     ap.add_argument("--interpreter")
     args = ap.parse_args()
 
-    elves = []
+    elves = list(elf_files(args.out))
     own_dirs = []
-    for dirpath, dirnames, filenames in os.walk(args.out):
-        dirnames.sort()
-        for name in sorted(filenames):
-            p = os.path.join(dirpath, name)
-            if not os.path.islink(p) and is_elf(p):
-                elves.append(p)
-                if ".so" in name and dirpath not in own_dirs:
-                    own_dirs.append(dirpath)
+    for p in elves:
+        if ".so" in os.path.basename(p) and os.path.dirname(p) not in own_dirs:
+            own_dirs.append(os.path.dirname(p))
     search = own_dirs + [d for d in args.search if os.path.isdir(d)]
 
     missing = []
@@ -53,9 +36,9 @@ def main():
         code, needed = patchelf("--print-needed", path)
         if code != 0:
             continue
-        _, interp = patchelf("--print-interpreter", path)
-        if interp and args.interpreter:
-            os.chmod(path, os.stat(path).st_mode | 0o200)
+        code, interp = patchelf("--print-interpreter", path)
+        if code == 0 and interp and args.interpreter:
+            make_writable(path)
             patchelf("--set-interpreter", args.interpreter, path)
         _, old = patchelf("--print-rpath", path)
         origin = os.path.dirname(path)
@@ -71,7 +54,7 @@ def main():
             elif not any(fnmatch.fnmatch(lib, g) or g == "*" for g in args.ignore):
                 missing.append((os.path.relpath(path, args.out), lib))
         if added:
-            os.chmod(path, os.stat(path).st_mode | 0o200)
+            make_writable(path)
             code, _ = patchelf("--set-rpath", ":".join(rpath + added), path)
             if code != 0:
                 sys.exit(f"auto-patchelf: patchelf --set-rpath failed on {path}")

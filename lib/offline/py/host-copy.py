@@ -9,9 +9,11 @@ already has them, and rewrites each ELF file with patchelf: the interpreter
 (PT_INTERP) points at the glibc store path and the run path at the output's
 lib/ and the providers' lib/ directories.
 
-Usage: host-copy.py SPEC.json, where SPEC is
-  {"out": ..., "copies": [{"from": host path, "to": path in out,
-                           "exclude": [fnmatch patterns on relative paths]}],
+Usage: host-copy.py SPEC.json (the output is $out), where SPEC is
+  {"copies": [{"from": host path, "to": path in out,
+               "exclude": [fnmatch patterns on relative paths]}],
+   "debs": [Debian packages whose files are copied too],
+   "dirs": {host directory as dpkg lists it: where its files go in out},
    "providers": [store paths whose lib/ is searched before bundling],
    "interpreter": path of ld-linux in the glibc store path, or null,
    "patch": true to bundle and rewrite ELF files}
@@ -25,6 +27,8 @@ import shutil
 import stat
 import subprocess
 import sys
+
+from elf import elf_files, make_writable, patchelf
 
 LDD_LINE = re.compile(r"^\s*(\S+)\s+=>\s+(\S+)")
 NOT_FOUND = re.compile(r"^\s*(\S+)\s+=>\s+not found")
@@ -64,28 +68,6 @@ def copy_entry(src, dst, root, rel, patterns):
         os.chmod(dst, 0o755 if st.st_mode & 0o111 else 0o644)
 
 
-def is_elf(path):
-    try:
-        with open(path, "rb") as f:
-            return f.read(4) == b"\x7fELF"
-    except OSError:
-        return False
-
-
-def elf_files(root):
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        for name in sorted(filenames):
-            p = os.path.join(dirpath, name)
-            if not os.path.islink(p) and is_elf(p):
-                yield p
-
-
-def patchelf(*args):
-    r = subprocess.run(["patchelf", *args], capture_output=True, text=True)
-    return r.returncode, r.stdout.strip(), r.stderr.strip()
-
-
 def needed_from_host(path):
     """Sonames and host paths of everything `path` loads, transitively."""
     r = subprocess.run(["ldd", path], capture_output=True, text=True)
@@ -103,12 +85,24 @@ def needed_from_host(path):
     return found, missing
 
 
+def deb_copies(debs, dirs):
+    """Files directly under the listed directories of each package (dpkg -L)."""
+    for deb in debs:
+        listed = subprocess.run(["dpkg", "-L", deb], capture_output=True, text=True)
+        if listed.returncode != 0:
+            fail(f"dpkg -L {deb}: {listed.stderr.strip()}")
+        for f in listed.stdout.split("\n"):
+            parent, base = os.path.split(f)
+            if parent in dirs and (os.path.isfile(f) or os.path.islink(f)):
+                yield {"from": f, "to": os.path.join(dirs[parent], base), "why": f"file of {deb}"}
+
+
 def main():
     with open(sys.argv[1]) as f:
         spec = json.load(f)
-    out = spec["out"]
+    out = os.environ["out"]
     os.makedirs(out, exist_ok=True)
-    for c in spec["copies"]:
+    for c in spec.get("copies", []) + list(deb_copies(spec.get("debs", []), spec.get("dirs", {}))):
         src = c["from"]
         if not os.path.lexists(src):
             fail(f"{src} is not on this machine ({c.get('why', 'needed by the offline package set')})")
@@ -141,19 +135,19 @@ def main():
     runpath = ":".join([libdir] + [os.path.join(p, "lib") for p in spec["providers"]])
     interpreter = spec.get("interpreter")
     for path in elf_files(out):
-        os.chmod(path, os.stat(path).st_mode | stat.S_IWUSR)
-        code, _, _ = patchelf("--print-interpreter", path)
+        make_writable(path)
+        code, _ = patchelf("--print-interpreter", path)
         if code == 0 and interpreter:
-            code, _, err = patchelf("--set-interpreter", interpreter, path)
+            code, err = patchelf("--set-interpreter", interpreter, path)
             if code != 0:
                 fail(f"patchelf --set-interpreter {path}: {err}")
-        code, needed, _ = patchelf("--print-needed", path)
+        code, needed = patchelf("--print-needed", path)
         if code != 0 or not needed:
             continue  # not dynamic
-        _, old, _ = patchelf("--print-rpath", path)
+        _, old = patchelf("--print-rpath", path)
         # $ORIGIN entries point inside the package (wheel-style layouts): keep them.
         keep = [e for e in old.split(":") if e.startswith("$ORIGIN")]
-        code, _, err = patchelf("--set-rpath", ":".join(keep + [runpath]), path)
+        code, err = patchelf("--set-rpath", ":".join(keep + [runpath]), path)
         if code != 0:
             fail(f"patchelf --set-rpath {path}: {err}")
 
