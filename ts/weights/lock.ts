@@ -3,11 +3,12 @@ import { selectPaths } from "./glob.ts";
 import { unsafePathReason, type LockedFile, type LockedSet, type WeightsLock } from "./lock-file.ts";
 import { readListedFile } from "./read-source.ts";
 import { parseSourceUri } from "./source-uri.ts";
+import { listGcs } from "./sources/gcs.ts";
 import { listHuggingFace } from "./sources/hf.ts";
 import { listHttp } from "./sources/http.ts";
 import type { Listing } from "./sources/listed-file.ts";
 import { listOci } from "./sources/oci.ts";
-import { listBucket } from "./sources/s3.ts";
+import { listS3 } from "./sources/s3.ts";
 import type { WeightEntry } from "./weight-entry.ts";
 
 export interface LockOptions {
@@ -34,8 +35,9 @@ async function list(entry: WeightEntry, index: number, opts: LockOptions): Promi
     case "http":
       return listHttp(src.url);
     case "s3":
+      return listS3(src, env);
     case "gs":
-      return listBucket(src, env);
+      return listGcs(src, env);
     case "oci":
       return listOci(src, env);
   }

@@ -17,7 +17,8 @@ Uploads the locked weight files, skipping those already there (by sha256), and
 puts the pushed URL first in weights.lock.json so the next image build's
 run-time manifest downloads from it. The destination may also come from
 COGNIX_WEIGHTS_DESTINATION. Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
-AWS_ENDPOINT_URL (S3, or GCS HMAC keys); COGNIX_REGISTRY_USER/PASSWORD (OCI).`;
+AWS_ENDPOINT_URL (S3); GOOGLE_OAUTH_ACCESS_TOKEN, STORAGE_EMULATOR_HOST (Cloud
+Storage; --part-size a multiple of 256 KiB); COGNIX_REGISTRY_USER/PASSWORD (OCI).`;
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync, mkdtempSync, openSync, readSync, closeSync, rmSync, statSync } from "node:fs";
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CognixError } from "../util/errors.ts";
@@ -14,9 +14,10 @@ import {
   WEIGHTS_LAYER_TYPE,
   type ArtifactManifest,
 } from "./oci/client.ts";
+import type { BucketStore } from "./bucket-store.ts";
+import { gcsStore } from "./gcs/store.ts";
 import { objectKey, type PushDestination } from "./push-destination.ts";
-import { S3Client } from "./s3/client.ts";
-import { s3ConfigFromEnv } from "./s3/config.ts";
+import { s3Store } from "./s3/store.ts";
 
 export interface PushOptions {
   env?: NodeJS.ProcessEnv;
@@ -24,7 +25,7 @@ export interface PushOptions {
   sets?: string[];
   /** A directory holding the files at <dir>/<set>/<path> or <dir>/<path>, read instead of downloading. */
   fromDir?: string;
-  /** S3 multipart part size (bytes); files larger than this go up in parts. */
+  /** Bytes per upload request: files larger than this go up in parts (S3) or chunks (Cloud Storage, a multiple of 256 KiB). */
   partSize?: number;
   /** Files pushed at once. */
   concurrency?: number;
@@ -95,39 +96,10 @@ export async function sha256File(path: string): Promise<string> {
   return h.digest("hex");
 }
 
-function readPart(path: string, offset: number, length: number): Buffer {
-  const buf = Buffer.alloc(length);
-  const fd = openSync(path, "r");
-  try {
-    let got = 0;
-    while (got < length) {
-      const n = readSync(fd, buf, got, length - got, offset + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return buf.subarray(0, got);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-async function pushToBucket(client: S3Client, bucket: string, key: string, path: string, f: LockedFile, partSize: number, acl?: string): Promise<void> {
-  const meta = { sha256: f.sha256 };
-  if (f.size <= partSize) {
-    await client.putObject(bucket, key, readPart(path, 0, f.size), meta, acl);
-    return;
-  }
-  const uploadId = await client.createMultipartUpload(bucket, key, meta, acl);
-  try {
-    const etags: string[] = [];
-    for (let off = 0, n = 1; off < f.size; off += partSize, n++) {
-      etags.push(await client.uploadPart(bucket, key, uploadId, n, readPart(path, off, Math.min(partSize, f.size - off))));
-    }
-    await client.completeMultipartUpload(bucket, key, uploadId, etags);
-  } catch (err) {
-    await client.abortMultipartUpload(bucket, key, uploadId).catch(() => undefined);
-    throw err;
-  }
+function bucketStore(dest: PushDestination, opts: PushOptions): BucketStore | null {
+  if (dest.kind === "oci") return null;
+  const storeOpts = { env: opts.env ?? process.env, partSize: opts.partSize ?? DEFAULT_PART, ...(opts.acl !== undefined ? { acl: opts.acl } : {}) };
+  return dest.kind === "s3" ? s3Store(dest.bucket, storeOpts) : gcsStore(dest.bucket, storeOpts);
 }
 
 /** Runs `fn` over `items`, `limit` at a time, keeping result order. */
@@ -157,21 +129,21 @@ export async function pushWeights(lock: WeightsLock, dest: PushDestination, opts
   const total = jobs.length;
   let done = 0;
   let bytes = 0;
+  const store = bucketStore(dest, opts);
   const scratch = mkdtempSync(join(tmpdir(), "cognix-push-weights-"));
-  const s3 = dest.kind === "oci" ? null : new S3Client(s3ConfigFromEnv(dest.kind, env));
   const oci = dest.kind === "oci" ? new OciWeightsClient(dest.registry, dest.repository, env) : null;
   const base = opts.publicBaseUrl?.replace(/\/+$/, "");
   try {
     const pushed = await mapLimit(jobs, opts.concurrency ?? 4, async ({ set, f }): Promise<PushedFile> => {
       let url: string;
       let uploaded = false;
-      if (s3 !== null && dest.kind !== "oci") {
+      if (store !== null && dest.kind !== "oci") {
         const key = objectKey(dest.prefix, f.sha256);
-        url = base ? `${base}/${key}` : s3.objectUrl(dest.bucket, key);
-        const head = await s3.headObject(dest.bucket, key);
+        url = base ? `${base}/${key}` : store.url(key);
+        const head = await store.stat(key);
         if (head === null || head.size !== f.size || (head.sha256 !== null && head.sha256 !== f.sha256)) {
           const path = await obtain(set, f, opts, scratch, url);
-          await pushToBucket(s3, dest.bucket, key, path, f, opts.partSize ?? DEFAULT_PART, opts.acl);
+          await store.put(key, path, f);
           if (path.startsWith(scratch)) rmSync(path, { force: true });
           uploaded = true;
         }

@@ -6,7 +6,7 @@ import { fetchAndHash, hashStream, type Fetched } from "./fetch-file.ts";
 /** Hashes (and optionally saves) a listed file's bytes, however its source is read. */
 export async function readListedFile(f: ListedFile, env: NodeJS.ProcessEnv, file?: string): Promise<Fetched> {
   if ("url" in f.fetch) return fetchAndHash(f.fetch.url, { headers: f.fetch.headers, ...(file !== undefined ? { file } : {}) });
-  const { kind, bucket, key } = f.fetch.s3;
-  const res = await new S3Client(s3ConfigFromEnv(kind, env)).getObject(bucket, key);
+  const { bucket, key } = f.fetch.s3;
+  const res = await new S3Client(s3ConfigFromEnv(env)).getObject(bucket, key);
   return hashStream(res.body, file !== undefined ? { file } : {});
 }

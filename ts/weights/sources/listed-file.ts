@@ -8,7 +8,7 @@ export interface ListedFile {
   /** The URL recorded in the lock (what build and run time fetch). */
   url: string;
   /** How to read the bytes at lock/push time (may be signed, may need a token). */
-  fetch: { url: string; headers: Record<string, string> } | { s3: { kind: "s3" | "gs"; bucket: string; key: string } };
+  fetch: { url: string; headers: Record<string, string> } | { s3: { bucket: string; key: string } };
 }
 
 export interface Listing {

@@ -7,11 +7,8 @@ import type { ListedFile, Listing } from "./listed-file.ts";
  * under `key/`. The sha256 comes from x-amz-meta-sha256 when the object has
  * it (push-weights sets it), else the file is downloaded to hash it.
  */
-export async function listBucket(
-  src: { kind: "s3" | "gs"; bucket: string; key: string },
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<Listing> {
-  const client = new S3Client(s3ConfigFromEnv(src.kind, env));
+export async function listS3(src: { bucket: string; key: string }, env: NodeJS.ProcessEnv = process.env): Promise<Listing> {
+  const client = new S3Client(s3ConfigFromEnv(env));
   const key = src.key.replace(/\/+$/, "");
   const files: ListedFile[] = [];
   const entry = (objKey: string, path: string, size: number, sha256: string | null): ListedFile => ({
@@ -19,7 +16,7 @@ export async function listBucket(
     size,
     sha256,
     url: client.objectUrl(src.bucket, objKey),
-    fetch: { s3: { kind: src.kind, bucket: src.bucket, key: objKey } },
+    fetch: { s3: { bucket: src.bucket, key: objKey } },
   });
   if (key !== "" && !src.key.endsWith("/")) {
     const head = await client.headObject(src.bucket, key);
@@ -34,6 +31,6 @@ export async function listBucket(
     const head = await client.headObject(src.bucket, obj.key);
     files.push(entry(obj.key, obj.key.slice(prefix.length), obj.size, head?.sha256 ?? null));
   }
-  if (files.length === 0) throw new Error(`no objects at ${src.kind}://${src.bucket}/${src.key}`);
+  if (files.length === 0) throw new Error(`no objects at s3://${src.bucket}/${src.key}`);
   return { files, notes: [] };
 }

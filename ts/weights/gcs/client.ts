@@ -1,0 +1,94 @@
+import { expectOk, readBody, request, type HttpResponse } from "../request.ts";
+import { withRetry } from "../retry.ts";
+import { uriEncode } from "../s3/sigv4.ts";
+import type { GcsConfig } from "./config.ts";
+
+export interface GcsObject {
+  name: string;
+  size: number;
+  /** metadata.sha256, set by push-weights. */
+  sha256: string | null;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** An object resource of the JSON API, checked: a listing's answer is data, not trusted shape. */
+export function parseObject(v: unknown, where: string): GcsObject {
+  const size = isRecord(v) ? v.size : undefined;
+  const bytes = typeof size === "string" && /^[0-9]{1,16}$/.test(size) ? Number(size) : typeof size === "number" ? size : NaN;
+  if (!isRecord(v) || typeof v.name !== "string" || v.name === "" || !Number.isSafeInteger(bytes) || bytes < 0) {
+    throw new Error(`${where}: the answer is not an object resource with a name and a size`);
+  }
+  const meta = v.metadata;
+  const sha = isRecord(meta) && typeof meta.sha256 === "string" && /^[0-9a-f]{64}$/.test(meta.sha256) ? meta.sha256 : null;
+  return { name: v.name, size: bytes, sha256: sha };
+}
+
+export async function readJson(res: HttpResponse): Promise<unknown> {
+  const text = (await readBody(res, 32 << 20)).toString("utf8");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new Error(`the answer from ${res.url} is not JSON: ${text.slice(0, 200)}`);
+  }
+}
+
+/** Cloud Storage's JSON API: just what weights need (object metadata, listings, upload URLs). */
+export class GcsClient {
+  constructor(readonly config: GcsConfig) {}
+
+  /** An object's URL on the XML API: what fetchurl and the image's downloader read, without credentials. */
+  objectUrl(bucket: string, name: string): string {
+    return `${this.config.endpoint}/${uriEncode(bucket)}/${uriEncode(name, true)}`;
+  }
+
+  /** The JSON API resource of an object (the name is one path segment). */
+  resourceUrl(bucket: string, name: string): string {
+    return `${this.config.endpoint}/storage/v1/b/${uriEncode(bucket)}/o/${uriEncode(name)}`;
+  }
+
+  /** An object's bytes through the JSON API (an authenticated read). */
+  mediaUrl(bucket: string, name: string): string {
+    return `${this.resourceUrl(bucket, name)}?alt=media`;
+  }
+
+  uploadUrl(bucket: string, query: Record<string, string>): string {
+    const qs = Object.entries(query).map(([k, v]) => `${uriEncode(k)}=${uriEncode(v)}`).join("&");
+    return `${this.config.endpoint}/upload/storage/v1/b/${uriEncode(bucket)}/o?${qs}`;
+  }
+
+  /** The bearer token, for URLs on the endpoint's own origin only. */
+  authHeaders(url: string): Record<string, string> {
+    if (this.config.token === null || new URL(url).origin !== new URL(this.config.endpoint).origin) return {};
+    return { authorization: `Bearer ${this.config.token}` };
+  }
+
+  /** null when there is no such object. */
+  async stat(bucket: string, name: string): Promise<GcsObject | null> {
+    const where = `gs://${bucket}/${name}`;
+    return withRetry(async () => {
+      const url = this.resourceUrl(bucket, name);
+      const res = await request({ method: "GET", url, headers: this.authHeaders(url) });
+      if (res.status === 404) {
+        res.body.resume();
+        return null;
+      }
+      return parseObject(await readJson(await expectOk(res, `get ${where}`)), where);
+    });
+  }
+
+  /** Every object whose name starts with `prefix`, page by page. */
+  async list(bucket: string, prefix: string): Promise<GcsObject[]> {
+    const where = `gs://${bucket}/${prefix}`;
+    const out: GcsObject[] = [];
+    let page: string | null = null;
+    do {
+      const url: string = `${this.config.endpoint}/storage/v1/b/${uriEncode(bucket)}/o?prefix=${uriEncode(prefix)}${page === null ? "" : `&pageToken=${uriEncode(page)}`}`;
+      const body: unknown = await withRetry(async (): Promise<unknown> => readJson(await expectOk(await request({ method: "GET", url, headers: this.authHeaders(url) }), `list ${where}`)));
+      if (!isRecord(body) || (body.items !== undefined && !Array.isArray(body.items))) throw new Error(`list ${where}: the answer is not an object listing`);
+      for (const item of (body.items as unknown[] | undefined) ?? []) out.push(parseObject(item, `list ${where}`));
+      page = typeof body.nextPageToken === "string" && body.nextPageToken !== "" ? body.nextPageToken : null;
+    } while (page !== null);
+    return out;
+  }
+}
