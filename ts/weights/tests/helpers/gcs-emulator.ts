@@ -90,7 +90,7 @@ export async function startGcsEmulator(): Promise<GcsEmulator> {
         const session = start.headers.get("location");
         if (session === null) throw new Error(`gcp-storage-emulator gave no session URL for ${name}`);
         const range = bytes.length === 0 ? "bytes */0" : `bytes 0-${bytes.length - 1}/${bytes.length}`;
-        await check(await fetch(session, { method: "PUT", headers: { "content-range": range }, body: bytes }), `upload of ${name}`);
+        await check(await fetch(session, { method: "PUT", headers: { "content-range": range }, body: new Uint8Array(bytes) }), `upload of ${name}`);
       },
       log: () => output,
       stop,
