@@ -1,10 +1,10 @@
 # Locked flake inputs read straight from flake.lock, for evaluations that run
-# outside the flake (tests, `nix eval --expr`). fetchTree with the full locked
-# attributes resolves from the store without network once seeded.
+# outside the flake (tests, `nix build --file`); from the store once seeded
+# (lib/locked-input.nix).
 { lockFile ? ../../flake.lock }:
 let
   lock = builtins.fromJSON (builtins.readFile lockFile);
-  get = name: builtins.fetchTree lock.nodes.${name}.locked;
+  get = name: import ../locked-input.nix lock.nodes.${name}.locked;
 in
 {
   nixpkgs-lib = get "nixpkgs-lib";

@@ -1,5 +1,6 @@
 // Runs Nix expressions for the tests: offline, JSON out, errors kept.
 import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
 
 export interface NixResult {
   status: number;
@@ -44,7 +45,7 @@ export function nix(args: string[], cwd?: string): NixResult {
 
 /** True when the flake input `name` (from flake.lock) is in the store. */
 export function inputAvailable(lockFile: string, name: string): boolean {
-  const expr = `builtins.fetchTree (builtins.fromJSON (builtins.readFile ${lockFile})).nodes.${name}.locked`;
+  const expr = `import ${join(dirname(lockFile), "lib", "locked-input.nix")} (builtins.fromJSON (builtins.readFile ${lockFile})).nodes.${name}.locked`;
   const r = spawnSync("nix", ["eval", "--offline", "--impure", "--raw", "--expr", `(${expr}).outPath`], {
     encoding: "utf8",
     env,

@@ -30,7 +30,7 @@ export function offlineMissing(): string[] {
   if (!have("nix")) return ["nix"];
   const lock = join(repo, "flake.lock");
   for (const input of ["nixpkgs-lib", "pyproject-nix", "uv2nix", "pyproject-build-systems"]) {
-    const expr = `(builtins.fetchTree (builtins.fromJSON (builtins.readFile ${lock})).nodes.${input}.locked).outPath`;
+    const expr = `(import ${join(repo, "lib", "locked-input.nix")} (builtins.fromJSON (builtins.readFile ${lock})).nodes.${input}.locked).outPath`;
     if (spawnSync("nix", ["eval", "--offline", "--impure", "--raw", "--expr", expr], { env: nixEnv, stdio: "ignore" }).status !== 0) {
       missing.push(`the ${input} flake input in the Nix store (../shared/tools/nix-seed-inputs)`);
     }

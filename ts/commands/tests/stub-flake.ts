@@ -15,7 +15,7 @@ export function stubBuildMissing(): string[] {
   if (!have("nix")) missing.push("nix");
   else {
     const lock = join(repo, "flake.lock");
-    const expr = `(builtins.fetchTree (builtins.fromJSON (builtins.readFile ${lock})).nodes.nixpkgs-lib.locked).outPath`;
+    const expr = `(import ${join(repo, "lib", "locked-input.nix")} (builtins.fromJSON (builtins.readFile ${lock})).nodes.nixpkgs-lib.locked).outPath`;
     const r = spawnSync("nix", ["eval", "--offline", "--impure", "--raw", "--expr", expr], {
       env: { ...process.env, NIX_CONFIG: "experimental-features = nix-command flakes" },
       stdio: "ignore",
