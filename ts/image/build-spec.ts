@@ -4,6 +4,8 @@ import { digestLayer } from "./layer-source.ts";
 import { planLayers, type PlanOptions } from "./plan.ts";
 import { SPEC_VERSION } from "./spec-file.ts";
 import type { ClosureNode, ImageConfig, ImageSpec, LayerSpec, RootEntry } from "./spec-types.ts";
+import { restrictToClosure, type BomInputs } from "../sbom/inputs.ts";
+import { withSbomLabel } from "../sbom/document.ts";
 
 export const DEFAULT_CREATED = "1970-01-01T00:00:01Z";
 
@@ -19,6 +21,8 @@ export interface SpecInputs {
   architecture?: string;
   name?: string;
   tag?: string;
+  /** SBOM facts from the Nix evaluation; with them the config gets the SBOM's digest as a label. */
+  bom?: BomInputs;
 }
 
 /** Seconds since the epoch of an RFC 3339 time, the mtime of every entry. */
@@ -50,7 +54,7 @@ export function planSpec(inputs: SpecInputs): ImageSpec {
   const plan = planLayers(inputs.closure, opts);
   const layers = [...plan.layers, ...roots];
   if (layers.length === 0) throw new CognixError({ message: "nothing to put in the image: the closure and the root entries are empty" });
-  return {
+  const spec: ImageSpec = {
     version: SPEC_VERSION,
     name: inputs.name ?? "cognix-image",
     tag: inputs.tag ?? "latest",
@@ -65,6 +69,8 @@ export function planSpec(inputs: SpecInputs): ImageSpec {
     planner: plan.planner,
     layers,
   };
+  if (inputs.bom !== undefined) spec.bom = restrictToClosure(inputs.bom, new Set(inputs.closure.map((n) => n.path)));
+  return spec;
 }
 
 export interface DigestProgress {
@@ -91,7 +97,8 @@ export async function digestSpec(spec: ImageSpec, progress?: DigestProgress): Pr
     layers.push(out);
   }
   progress?.done();
-  const digested: ImageSpec = { ...spec, layers };
+  // The SBOM names the layers, so the label comes after them and before the config digest.
+  const digested: ImageSpec = withSbomLabel({ ...spec, layers });
   const config = imageConfigBlob(digested);
   const manifest = imageManifestBlob(digested, config);
   return { ...digested, configDigest: config.digest, configSize: config.size, manifestDigest: manifest.digest };

@@ -16,6 +16,9 @@ import { readRootEntries } from "./root-entries.ts";
 import { readSpec, writeSpec } from "./spec-file.ts";
 import type { ImageSpec } from "./spec-types.ts";
 import { countingChunks, writeChunksAtomic, writeChunksTo } from "./write-stream.ts";
+import { readBomInputs } from "../sbom/inputs.ts";
+import { SBOM_LABEL } from "../sbom/document.ts";
+import { sbomCmd } from "../sbom/image-command.ts";
 
 
 
@@ -23,7 +26,7 @@ type Command = (argv: string[], io: Io) => Promise<number>;
 
 const PLAN_VALUES = [
   "--graph", "--config", "--root", "--max-layers", "--created", "--arch", "--out",
-  "--own-layer", "--own-layer-threshold", "--buckets", "--name", "--tag",
+  "--own-layer", "--own-layer-threshold", "--buckets", "--name", "--tag", "--bom",
 ];
 
 function specInputs(a: ParsedArgs): SpecInputs {
@@ -39,6 +42,13 @@ function specInputs(a: ParsedArgs): SpecInputs {
     own.push(...root.ownLayer);
   }
   inputs.ownLayer = [...new Set(own)];
+  const bomFile = single(a, "--bom");
+  if (bomFile !== undefined) {
+    if (inputs.config.Labels?.[SBOM_LABEL] !== undefined) {
+      throw new CognixError({ file: required(a, "--config"), path: ["Labels", SBOM_LABEL], message: "cognix sets this label itself (the SBOM's digest); remove it from the image labels" });
+    }
+    inputs.bom = readBomInputs(bomFile);
+  }
   const maxLayers = integerOpt(a, "--max-layers", 2);
   if (maxLayers !== undefined) {
     if (maxLayers > 125) throw new CognixError({ message: `--max-layers ${maxLayers} is above Docker's limit of 125 layers` });
@@ -209,18 +219,20 @@ export const COMMANDS: Record<string, Command> = {
   oci: ociCmd,
   push: pushCmd,
   inspect: inspectCmd,
+  sbom: sbomCmd,
 };
 
 export const USAGE = `usage: cognix image <command> [options]
 
   build-spec --graph GRAPH.json --config CONFIG.json [--root ROOT.json] [--max-layers N]
-             [--own-layer PATH]... [--created RFC3339] [--arch amd64] [--name N] [--tag T] --out SPEC.json
+             [--own-layer PATH]... [--created RFC3339] [--arch amd64] [--name N] [--tag T] [--bom BOM.json] --out SPEC.json
   plan       (same options as build-spec; --out optional) plan layers without reading file content
   digest     --spec PLAN.json --out SPEC.json     tar and digest the layers of a planned spec
   load       --spec SPEC.json [-o FILE] [--tag NAME:TAG]   docker-archive (stdout unless -o)
   oci        --spec SPEC.json [DIR] [--archive FILE] [--tag REF]   OCI layout and/or OCI archive
   push       --spec SPEC.json REF [--insecure] [--compression gzip|zstd] [--jobs N]
   inspect    --spec SPEC.json
+  sbom       --spec SPEC.json [--format cyclonedx|spdx] [-o FILE] [--stored DIR]   the image's SBOM
 
 All commands accept --json for machine-readable output.
 `;

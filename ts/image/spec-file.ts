@@ -5,6 +5,7 @@ import { parseImageConfig } from "./image-config.ts";
 import { JsonReader, readJsonFile } from "./json-input.ts";
 import { parseRootEntry } from "./root-entries.ts";
 import type { ImageSpec, LayerSpec } from "./spec-types.ts";
+import { parseBomInputs } from "../sbom/inputs.ts";
 
 export const SPEC_VERSION = 1;
 
@@ -43,6 +44,7 @@ export function parseSpec(doc: unknown, file: string): ImageSpec {
     },
     layers: r.array(o["layers"], ["layers"]).map((l, i) => parseLayer(r, l, ["layers", i])),
   };
+  if (o["bom"] !== undefined) spec.bom = parseBomInputs(o["bom"], file, ["bom"]);
   if (o["configDigest"] !== undefined) spec.configDigest = r.digest(o["configDigest"], ["configDigest"]);
   if (o["configSize"] !== undefined) spec.configSize = r.integer(o["configSize"], ["configSize"]);
   if (o["manifestDigest"] !== undefined) spec.manifestDigest = r.digest(o["manifestDigest"], ["manifestDigest"]);

@@ -1,4 +1,5 @@
 /** The image spec (schemas/image-spec.schema.json) as TypeScript types. */
+import type { BomInputs } from "../sbom/inputs.ts";
 
 export interface ClosureNode {
   path: string;
@@ -64,6 +65,8 @@ export interface ImageSpec {
   ownLayer: string[];
   planner: PlannerInfo;
   layers: LayerSpec[];
+  /** What the SBOM says beyond the closure (derivation names and versions, Python files, weights). */
+  bom?: BomInputs;
   configDigest?: string;
   configSize?: number;
   manifestDigest?: string;
