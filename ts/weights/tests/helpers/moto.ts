@@ -7,6 +7,8 @@ export interface MotoServer {
   accessKeyId: string;
   secretAccessKey: string;
   client: S3Client;
+  /** What moto_server printed so far: a line per request ("GET /bucket/key HTTP/1.1" 200). */
+  log: () => string;
   stop: () => Promise<void>;
 }
 
@@ -40,17 +42,17 @@ export async function startMoto(checkAuth: boolean): Promise<MotoServer> {
     env: { ...process.env, ...(checkAuth ? { INITIAL_NO_AUTH_ACTION_COUNT: "3" } : {}), AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  let output = "";
   const endpoint = await new Promise<string>((resolve, reject) => {
-    let seen = "";
     const onData = (d: Buffer): void => {
-      seen += d.toString();
-      const m = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
+      output += d.toString();
+      const m = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (m) resolve(m[1]!);
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`moto_server exited (${code}): ${seen}`)));
-    setTimeout(() => reject(new Error(`moto_server did not start: ${seen}`)), 30_000);
+    child.on("exit", (code) => reject(new Error(`moto_server exited (${code}): ${output}`)));
+    setTimeout(() => reject(new Error(`moto_server did not start: ${output}`)), 30_000);
   });
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
@@ -70,7 +72,7 @@ export async function startMoto(checkAuth: boolean): Promise<MotoServer> {
       await iam(endpoint, { Action: "PutUserPolicy", UserName: "cognix", PolicyName: "all", PolicyDocument: policy });
     }
     const client = new S3Client({ endpoint, region: "us-east-1", credentials: { accessKeyId, secretAccessKey } });
-    return { endpoint, accessKeyId, secretAccessKey, client, stop };
+    return { endpoint, accessKeyId, secretAccessKey, client, log: () => output, stop };
   } catch (err) {
     await stop();
     throw err;
