@@ -2,10 +2,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GcsClient } from "../gcs/client.ts";
 import { lockWeights } from "../lock.ts";
-import type { WeightsLock } from "../lock-file.ts";
+import { readLock, writeLock, type WeightsLock } from "../lock-file.ts";
+import { pushWeightsCommand } from "../push-command.ts";
 import { pushWeights } from "../push.ts";
 import { hasGcsEmulator, startGcsEmulator, type GcsEmulator } from "./helpers/gcs-emulator.ts";
 import { findPython, runDownloader } from "./helpers/python.ts";
@@ -21,6 +22,20 @@ const TOKEN = "ya29.cognix-test-token";
 const CHUNK = 256 << 10;
 const big = randomBytes(2 * CHUNK + 90_000); // three chunks, the last one short
 const cfg = Buffer.from(JSON.stringify({ hidden_size: 8 }));
+
+/** Runs a command capturing what it writes. */
+async function capture(fn: () => Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
+  try {
+    return { code: await fn(), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
 
 describe.skipIf(!emulator)("gs:// weights against gcp-storage-emulator (Cloud Storage's JSON API)", () => {
   let emu: GcsEmulator;
@@ -164,6 +179,32 @@ describe.skipIf(!emulator)("gs:// weights against gcp-storage-emulator (Cloud St
     expect(proxy.requests.slice(since).filter((r) => r.method === "POST").map((r) => r.url)).toEqual([
       `/upload/storage/v1/b/weights/o?uploadType=resumable&name=acl%2Fsha256%2F${sha(cfg)}&predefinedAcl=publicRead`,
     ]);
+  });
+
+  it("cognix push-weights --to gs://…: rewrites the lock; a refused option leaves it as it was", async () => {
+    const lockPath = join(dir, "cli.lock.json");
+    writeLock(lockPath, lock);
+    const before = readFileSync(lockPath, "utf8");
+    vi.stubEnv("STORAGE_EMULATOR_HOST", proxy.host);
+    vi.stubEnv("GOOGLE_OAUTH_ACCESS_TOKEN", TOKEN);
+    try {
+      const bad = await capture(() => pushWeightsCommand(["--to", "gs://weights/cli", "--lock", lockPath, "--part-size", "1000000"]));
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toBe("error: --part-size: gs:// uploads in chunks that are multiples of 262144 bytes (256 KiB); got 1000000\n");
+      expect(readFileSync(lockPath, "utf8")).toBe(before);
+
+      const r = await capture(() => pushWeightsCommand(["--to", "gs://weights/cli", "--lock", lockPath, "--json"]));
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout) as { files: { set: string; uploaded: boolean; url: string }[] };
+      expect(out.files.map((f) => [f.set, f.uploaded, f.url])).toEqual([
+        ["big", true, publicUrl(`cli/sha256/${sha(big)}`)],
+        ["cfg", true, publicUrl(`cli/sha256/${sha(cfg)}`)],
+      ]);
+      expect(readLock(lockPath).sets.cfg!.files[0]!.urls).toEqual([publicUrl(`cli/sha256/${sha(cfg)}`), `${source.url}/config.json`]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it.skipIf(!python)("the image's downloader fetches the pushed copies without credentials and verifies them", async () => {
