@@ -1,5 +1,5 @@
 import { parseAnnotation } from "./annotations.ts";
-import { checkConcurrency, isStreaming } from "./decorators.ts";
+import { concurrencyOf, isAsync, isStreaming } from "./decorators.ts";
 import { locate, missingReturnType, plainUnsupported } from "./errors.ts";
 import { extractInputs } from "./inputs.ts";
 import { resolveOutputType } from "./output-types.ts";
@@ -23,13 +23,13 @@ export function extractPredictor(files: PythonFiles, file: PythonFile, name: str
     resolveOutputType(parseAnnotation(returnType), target.file.imports, target.file.models),
   );
   const streaming = isStreaming(fn, target.file.imports);
-  locate(target.file.path, fn, () => {
+  const concurrencyMax = locate(target.file.path, fn, () => {
     if (streaming && output.kind !== "iterator" && output.kind !== "concatenate-iterator") {
       throw plainUnsupported(
         "@streaming requires Iterator[...], AsyncIterator[...], ConcatenateIterator[...] or AsyncConcatenateIterator[...] return type",
       );
     }
-    checkConcurrency(fn, target.file.imports);
+    return concurrencyOf(fn, target.file.imports);
   });
-  return { mode, inputs, output, streaming };
+  return { mode, inputs, output, streaming, isAsync: isAsync(fn), ...(concurrencyMax !== undefined ? { concurrencyMax } : {}) };
 }

@@ -6,9 +6,12 @@ import { invalidRef, SchemaFault, toUserError } from "./errors.ts";
 import { extractPredictor } from "./extract.ts";
 import { initPythonParser } from "./parser.ts";
 import { PythonFiles } from "./python-file.ts";
+import { readPlainFile, SourceLog, type ReadModelFile } from "./sources.ts";
 import type { JsonObject, Mode, PredictorInfo } from "./types.ts";
 
 export { OpenApiSchemaError, type SchemaErrorKind } from "./errors.ts";
+export { initPythonParser } from "./parser.ts";
+export type { ReadModelFile } from "./sources.ts";
 export type { JsonObject, JsonValue } from "./types.ts";
 
 /** The Cog release whose static schema generator this module reproduces. */
@@ -23,6 +26,17 @@ export interface OpenApiSchemaOptions {
   train?: string | undefined;
   /** `info.version` of the document (Cog writes its own version there). */
   version?: string | undefined;
+  /** How model files are read (default: plain reads of regular files under modelDir). */
+  readFile?: ReadModelFile | undefined;
+}
+
+/** The document and what else the build takes from the same reading of the source. */
+export interface ModelSchema {
+  document: JsonObject;
+  /** The entry point the server runs: predict's, else train's. */
+  runner: { isAsync: boolean; concurrencyMax?: number };
+  /** Every Python file read (sha256) or looked for and absent (null), sorted by path. */
+  files: { path: string; sha256: string | null }[];
 }
 
 /**
@@ -32,15 +46,27 @@ export interface OpenApiSchemaOptions {
  * CognixError) located at `predict.py:line:column`.
  */
 export async function generateOpenApiSchema(options: OpenApiSchemaOptions): Promise<JsonObject> {
+  await initPythonParser();
+  return readModelSchema(options).document;
+}
+
+/** generateOpenApiSchema without waiting: `initPythonParser()` must have been awaited first. */
+export function readModelSchema(options: OpenApiSchemaOptions): ModelSchema {
   const { modelDir, predict, train } = options;
   const version = options.version ?? COG_SCHEMA_GENERATOR_VERSION;
-  if (!predict && !train) throw new CognixError({ message: "no predict or train reference provided" });
-  await initPythonParser();
-  const files = new PythonFiles(modelDir);
-  const one = (ref: string, mode: Mode): JsonObject => buildDocument(readPredictor(files, ref, mode), version);
-  if (!train) return one(predict ?? "", "predict");
-  if (!predict) return one(train, "train");
-  return mergeDocuments(one(predict, "predict"), one(train, "train"));
+  const sources = new SourceLog(options.readFile ?? readPlainFile(modelDir));
+  const files = new PythonFiles(sources);
+  const predictor = predict ? readPredictor(files, predict, "predict") : undefined;
+  const trainer = train ? readPredictor(files, train, "train") : undefined;
+  const runs = predictor ?? trainer;
+  if (runs === undefined) throw new CognixError({ message: "no predict or train reference provided" });
+  let document = buildDocument(runs, version);
+  if (predictor !== undefined && trainer !== undefined) document = mergeDocuments(document, buildDocument(trainer, version));
+  return {
+    document,
+    runner: { isAsync: runs.isAsync, ...(runs.concurrencyMax !== undefined ? { concurrencyMax: runs.concurrencyMax } : {}) },
+    files: sources.files(),
+  };
 }
 
 /** The document as cognix writes JSON: sorted keys, two-space indent, trailing newline. */

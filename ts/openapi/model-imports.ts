@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join, posix } from "node:path";
+import { posix } from "node:path";
 import { collectImports } from "./imports.ts";
 import { collectModelClasses } from "./model-classes.ts";
 import { isKnownExternalModule, moduleToFilePath, nestedModule } from "./module-path.ts";
 import { parsePythonSync } from "./parser.ts";
+import type { SourceLog } from "./sources.ts";
 import type { ImportEntry, Imports, ModelClasses } from "./types.ts";
 
 interface ModuleSummary {
@@ -22,7 +22,7 @@ interface ModuleSummary {
 export class ModelImports {
   private readonly loaded = new Map<string, ModuleSummary>();
 
-  constructor(private readonly modelDir: string) {}
+  constructor(private readonly sources: SourceLog) {}
 
   /**
    * The models visible in a module: its own, plus imported ones under their
@@ -69,16 +69,10 @@ export class ModelImports {
     const key = posix.normalize(pyPath);
     const cached = this.loaded.get(key);
     if (cached !== undefined) return cached;
-    const fullPath = join(this.modelDir, key);
-    if (!existsSync(fullPath)) return undefined;
+    const source = this.sources.text(key);
+    if (source === undefined) return undefined;
     // A placeholder while loading cuts import cycles.
     this.loaded.set(key, { models: new Map(), typedDicts: new Set(), sourcePath: key });
-    let source: string;
-    try {
-      source = readFileSync(fullPath, "utf8");
-    } catch {
-      return this.loaded.get(key);
-    }
     const root = parsePythonSync(source).rootNode;
     const imports = collectImports(root);
     const { models, typedDicts } = this.resolve(root, imports, key);

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join, posix } from "node:path";
+import { posix } from "node:path";
 import type { Node } from "web-tree-sitter";
 import { collectImports } from "./imports.ts";
 import { collectInputRegistry, type InputRegistry } from "./input-call.ts";
@@ -7,6 +6,7 @@ import { ModelImports } from "./model-imports.ts";
 import { isKnownExternalModule, moduleToFilePath } from "./module-path.ts";
 import { collectModuleScope, type ModuleScope } from "./module-scope.ts";
 import { parsePythonSync } from "./parser.ts";
+import type { SourceLog } from "./sources.ts";
 import type { Imports, ModelClasses } from "./types.ts";
 
 /** One parsed module of the model with what schema generation needs from it. */
@@ -27,8 +27,8 @@ export class PythonFiles {
   private readonly loading = new Set<string>();
   private readonly modelImports: ModelImports;
 
-  constructor(readonly modelDir: string) {
-    this.modelImports = new ModelImports(modelDir);
+  constructor(private readonly sources: SourceLog) {
+    this.modelImports = new ModelImports(sources);
   }
 
   /** The file at a model-relative path; undefined when it does not exist. */
@@ -36,11 +36,12 @@ export class PythonFiles {
     const path = posix.normalize(relPath);
     const cached = this.files.get(path);
     if (cached !== undefined) return cached;
-    const full = join(this.modelDir, path);
-    if (this.loading.has(path) || !existsSync(full)) return undefined;
+    if (this.loading.has(path)) return undefined;
+    const source = this.sources.text(path);
+    if (source === undefined) return undefined;
     this.loading.add(path);
     try {
-      const file = this.fromSource(path, readFileSync(full, "utf8"));
+      const file = this.fromSource(path, source);
       this.files.set(path, file);
       return file;
     } finally {

@@ -78,6 +78,10 @@ export interface PredictorInfo {
   inputs: InputField[];
   output: SchemaType;
   streaming: boolean;
+  /** `async def`: what concurrency above 1 needs. */
+  isAsync: boolean;
+  /** `@cog.concurrent(max=N)`, when decorated. */
+  concurrencyMax?: number;
 }
 
 /** Where a local name was imported from (`from module import original as name`). */
