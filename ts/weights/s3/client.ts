@@ -10,6 +10,13 @@ export interface S3Object {
   size: number;
 }
 
+/** A byte count as S3 writes it: decimal digits, a safe integer. */
+function byteCount(v: string | undefined, where: string): number {
+  const n = v !== undefined && /^[0-9]{1,16}$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n)) throw new Error(`${where}: size ${JSON.stringify(v ?? null)} is not a byte count`);
+  return n;
+}
+
 export interface S3Head {
   size: number;
   /** x-amz-meta-sha256, set by push-weights. */
@@ -83,7 +90,7 @@ export class S3Client {
       await expectOk(res, `HEAD s3://${bucket}/${key}`);
       const meta = res.headers["x-amz-meta-sha256"];
       return {
-        size: Number(res.headers["content-length"] ?? 0),
+        size: byteCount(res.headers["content-length"], `HEAD s3://${bucket}/${key}`),
         sha256: typeof meta === "string" && /^[0-9a-f]{64}$/.test(meta) ? meta : null,
       };
     });
@@ -160,7 +167,7 @@ export class S3Client {
       for (const item of xmlAll(xml, "Contents")) {
         const key = xmlFirst(item, "Key");
         const size = xmlFirst(item, "Size");
-        if (key !== null && size !== null) out.push({ key, size: Number(size) });
+        if (key !== null) out.push({ key, size: byteCount(size ?? undefined, `list s3://${bucket}/${prefix}: ${key}`) });
       }
       token = xmlFirst(xml, "IsTruncated") === "true" ? xmlFirst(xml, "NextContinuationToken") : null;
     } while (token !== null);
