@@ -91,6 +91,7 @@ describe.skipIf(missing.length > 0)("end-to-end image (offline package set, real
     expect(env["GREETING"]).toBe("hello");
     expect(env["PATH"]).toMatch(/^\/nix\/store\/[0-9a-z]{32}-cog-python-env\/bin:/);
     expect(Object.keys(c.Labels).sort()).toEqual([
+      "org.cognix.sbom.digest",
       "org.opencontainers.image.revision",
       "run.cog.config",
       "run.cog.has_init",

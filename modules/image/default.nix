@@ -122,6 +122,15 @@ let
     ${node} ${mergeLabel} ${baseConfigFile} ${config.cog.openapiSchema} "$out"
   '';
 
+  # The SBOM's facts beyond the closure graph (modules/image/sbom.nix), from
+  # the same roots as the closure plus what their store paths were built from.
+  sbomInputs = import ./sbom.nix {
+    inherit lib pkgs config;
+    roots = [ config.python.venv config.python.interpreter profile cfg.tini cfg.cacert cfg.shell cfg.coreutils (pkgs.glibc or null) ]
+      ++ cfg.systemPackages ++ cfg.contents ++ map (p: p.package) (config.python.packages or [ ]);
+  };
+  sbomInputsFile = pkgs.writeText "${cfg.name}-sbom-inputs.json" (builtins.unsafeDiscardStringContext (builtins.toJSON sbomInputs));
+
   rootFile = pkgs.writeText "${cfg.name}-root.json" (builtins.toJSON {
     entries = cfg.root ++ cfg.extraRoot;
     ownLayer = map (w: "${w.path}") weights.buildTimePaths;
@@ -141,7 +150,7 @@ let
     tool=${cfg.tool}/bin/cognix-image
     spec=${cfg.spec}
     usage() {
-      echo "usage: $0 load [-o FILE] | oci DIR [--archive FILE] | push REF [--insecure] [--json] | spec" >&2
+      echo "usage: $0 load [-o FILE] | oci DIR [--archive FILE] | push REF [--insecure] [--json] | spec | sbom [--format cyclonedx|spdx] [-o FILE]" >&2
     }
     if [ $# -lt 1 ]; then usage; exit 2; fi
     cmd=$1
@@ -151,6 +160,7 @@ let
       oci) exec "$tool" oci --spec "$spec" "$@" ;;
       push) exec "$tool" push --spec "$spec" "$@" ;;
       spec) exec cat "$spec" ;;
+      sbom) exec "$tool" sbom --spec "$spec" --stored ${cfg.sbom} "$@" ;;
       -h|--help|help) usage ;;
       *) usage; exit 2 ;;
     esac
@@ -304,6 +314,22 @@ in
         description = "The cognix image tool (`bin/cognix-image`), compiled from ts/image, ts/registry and ts/util.";
         defaultText = literalExpression "compiled with image.typescript, run with image.nodejs";
       };
+      nixpkgsRevision = mkOption {
+        type = types.nullOr (types.strMatching "[0-9a-f]{40}");
+        description = "The nixpkgs commit the packages come from, named in the SBOM; null when unknown.";
+        defaultText = literalExpression "pkgs.lib.trivial.revisionWithDefault null (the flake input's locked revision)";
+        example = "0123456789abcdef0123456789abcdef01234567";
+      };
+      sbom = mkOption {
+        type = types.package;
+        readOnly = true;
+        description = ''
+          The image's bill of materials, written by the build (no network):
+          `sbom.cdx.json` (CycloneDX 1.6) and `sbom.spdx.json` (SPDX 2.3). The
+          image config's label `org.cognix.sbom.digest` is the sha256 of
+          `sbom.cdx.json`, which names the image by its layers (docs/sbom.md).
+        '';
+      };
       spec = mkOption {
         type = types.package;
         readOnly = true;
@@ -329,6 +355,10 @@ in
     image.cacert = mkDefault pkgs.cacert;
     image.nodejs = mkDefault pkgs.nodejs;
     image.typescript = mkDefault pkgs.typescript;
+    image.nixpkgsRevision = mkDefault (
+      let rev = (pkgs.lib.trivial.revisionWithDefault or (_: null)) null; in
+      if builtins.isString rev && builtins.match "[0-9a-f]{40}" rev != null then rev else null
+    );
     # Normal priority, so a user's definition adds to these (mkForce replaces).
     image.systemPackages = builtins.filter (p: p != null) (map lookup systemPackageRefs);
 
@@ -373,9 +403,15 @@ in
       ''
         graph="''${NIX_ATTRS_JSON_FILE:-$NIX_BUILD_TOP/.attrs.json}"
         ${cfg.tool}/bin/cognix-image build-spec --graph "$graph" --config ${configFile} \
-          --root ${rootFile} --max-layers ${toString cfg.maxLayers} \
+          --root ${rootFile} --max-layers ${toString cfg.maxLayers} --bom ${sbomInputsFile} \
           --name ${cfg.name} --tag ${cfg.tag} --json --out "$out"
       '';
+
+    image.sbom = pkgs.runCommand "${cfg.name}-sbom" { } ''
+      mkdir -p "$out"
+      ${cfg.tool}/bin/cognix-image sbom --spec ${cfg.spec} --format cyclonedx -o "$out/sbom.cdx.json"
+      ${cfg.tool}/bin/cognix-image sbom --spec ${cfg.spec} --format spdx -o "$out/sbom.spdx.json"
+    '';
 
     image.package = builtins.seq checked script;
 

@@ -200,7 +200,10 @@ const pushCmd: Command = async (argv, io) => {
     ...(authFile !== undefined ? { authFile } : {}),
   });
   if (a.flags.has("--json")) io.stdout.write(canonicalJson(result));
-  else io.stdout.write(`pushed ${result.ref}@${result.digest} (${result.uploaded.length} uploaded, ${result.mounted.length} mounted, ${result.skipped.length} already there)\n`);
+  else {
+    const attached = (result.referrers ?? []).map((r) => `; SBOM ${r.outcome === "pushed" ? "attached" : "already attached"} as ${r.digest} (${r.via === "api" ? "referrers API" : "referrers tag"})`).join("");
+    io.stdout.write(`pushed ${result.ref}@${result.digest} (${result.uploaded.length} uploaded, ${result.mounted.length} mounted, ${result.skipped.length} already there)${attached}\n`);
+  }
   return 0;
 };
 

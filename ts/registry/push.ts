@@ -15,6 +15,8 @@ import { buildManifest, diffIdsOf, mappingsFrom, OCI_CONFIG, OCI_MANIFEST, parse
 import { mapPool } from "./pool.ts";
 import { silentProgress, TtyProgress, type Progress } from "../util/progress.ts";
 import { formatReference, parseReference, type ImageReference } from "./reference.ts";
+import type { ReferrerArtifact } from "./referrers.ts";
+import { pushReferrers, type ReferrerResult } from "./referrers-push.ts";
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from "./retry.ts";
 
 /** Pushes an image (config + uncompressed layer tars) to an OCI registry. */
@@ -39,6 +41,8 @@ export interface PushOptions {
   authFile?: string;
   /** Deadline of each registry request in seconds, plus time for its body at 64 KiB/s. */
   timeoutSeconds?: number;
+  /** Documents attached to the pushed manifest as OCI referrers (the image's SBOM). */
+  referrers?: ReferrerArtifact[];
 }
 
 export interface PushResult {
@@ -48,6 +52,7 @@ export interface PushResult {
   uploaded: string[];
   skipped: string[];
   mounted: string[];
+  referrers?: ReferrerResult[];
 }
 
 /** What a push needs from its surroundings; tests swap these. */
@@ -184,6 +189,9 @@ class PushSession {
       if (stored !== digest) throw new CognixError({ message: `${this.ref.apiHost} stored the manifest as ${stored}, expected ${digest}` });
       this.progress.update("manifest", "pushed");
     }
+    const referrers = opts.referrers === undefined || opts.referrers.length === 0
+      ? undefined
+      : await pushReferrers(this.client, name, { mediaType: OCI_MANIFEST, digest, size: manifest.length }, opts.referrers, this.retry, this.progress);
     if (this.ref.tag !== undefined) this.cache.rememberTag(this.repo, this.ref.tag);
     const pick = (o: Outcome): string[] => [...new Set(results.filter((r) => r.outcome === o).map((r) => r.descriptor.digest))];
     return {
@@ -192,6 +200,7 @@ class PushSession {
       uploaded: pick("uploaded"),
       skipped: pick("skipped"),
       mounted: pick("mounted"),
+      ...(referrers !== undefined ? { referrers } : {}),
     };
   }
 

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Io } from "../image/io.ts";
 import { parseArgs, required, single } from "../image/args.ts";
 import { readSpec } from "../image/spec-file.ts";
+import { writeChunksTo } from "../image/write-stream.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import { CognixError } from "../util/errors.ts";
 import { checkAgainstLabel, parseFormat, sbomBytes, type SbomFormat } from "./document.ts";
@@ -34,7 +35,10 @@ export async function sbomCmd(argv: string[], io: Io): Promise<number> {
     checkAgainstLabel(spec, format === "cyclonedx" ? bytes : sbomBytes(spec, "cyclonedx"), specFile);
   }
   const out = single(a, "-o") ?? single(a, "--output");
-  if (out === undefined) io.stdout.write(bytes);
+  // Through a pipeline, so a closed pipe (`| head`) is an error main() reports, not a crash.
+  if (out === undefined) await writeChunksTo(io.stdout, (async function* () {
+    yield bytes;
+  })());
   else writeFileAtomic(out, bytes);
   return 0;
 }
