@@ -6,6 +6,7 @@ import { loadCommand } from "./load.ts";
 import { predictCommand } from "./predict.ts";
 import { pushCommand } from "./push.ts";
 import { pyprojectCommand } from "./pyproject.ts";
+import { sbomCommand } from "./sbom.ts";
 import { sizeCommand } from "./size.ts";
 
 export type Command = (argv: string[], ctx?: Context) => Promise<number>;
@@ -18,6 +19,7 @@ export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   load: { run: loadCommand, summary: "load ./result into docker or podman" },
   push: { run: pushCommand, summary: "push ./result to a registry" },
   predict: { run: predictCommand, summary: "run a prediction (cog predict, or docker/podman)" },
+  sbom: { run: sbomCommand, summary: "the image's bill of materials (CycloneDX or SPDX), from ./result or the registry" },
   size: { run: sizeCommand, summary: "what each layer and store path of an image weighs" },
   diff: { run: diffCommand, summary: "layers and bytes two images share" },
 };
