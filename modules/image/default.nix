@@ -126,8 +126,10 @@ let
   # the same roots as the closure plus what their store paths were built from.
   sbomInputs = import ./sbom.nix {
     inherit lib pkgs config;
-    roots = [ config.python.venv config.python.interpreter profile cfg.tini cfg.cacert cfg.shell cfg.coreutils (pkgs.glibc or null) ]
-      ++ cfg.systemPackages ++ cfg.contents ++ map (p: p.package) (config.python.packages or [ ]);
+    roots = [ config.python.venv config.python.interpreter profile srcWithSchema cfg.tini cfg.cacert cfg.shell cfg.coreutils (pkgs.glibc or null) ]
+      ++ cfg.systemPackages ++ cfg.contents ++ map (p: p.package) (config.python.packages or [ ])
+      # What wheels are patched to load (auto-patchelf), reached through no input list.
+      ++ (pkgs.pythonManylinuxPackages.manylinux2014 or [ ]);
   };
   sbomInputsFile = pkgs.writeText "${cfg.name}-sbom-inputs.json" (builtins.unsafeDiscardStringContext (builtins.toJSON sbomInputs));
 

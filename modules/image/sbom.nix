@@ -29,8 +29,10 @@ let
     operator = item: map (d: { key = discard d.outPath; drv = d; }) (builtins.filter (d: ok d.outPath) (inputsOf item.drv));
   };
 
-  nameOf = d: d.pname or (builtins.parseDrvName d.name).name;
-  versionOf = d: d.version or (builtins.parseDrvName d.name).version;
+  # pname and version when the derivation sets them (some set them to null), else its name split as Nix does.
+  strOr = v: fallback: if builtins.isString v then v else fallback;
+  nameOf = d: strOr (d.pname or null) (builtins.parseDrvName d.name).name;
+  versionOf = d: strOr (d.version or null) (builtins.parseDrvName d.name).version;
   described = d: ok (nameOf d) && ok (versionOf d) && builtins.isString (nameOf d) && builtins.isString (versionOf d);
 
   packages = lib.concatMap
