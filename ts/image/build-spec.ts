@@ -1,3 +1,5 @@
+import { availableParallelism } from "node:os";
+import { mapPool } from "../registry/pool.ts";
 import { CognixError } from "../util/errors.ts";
 import { imageConfigBlob, imageManifestBlob } from "./oci-image.ts";
 import { digestLayer } from "./layer-source.ts";
@@ -82,20 +84,27 @@ export interface DigestProgress {
 
 /**
  * Tars and digests every layer once (streaming) and records diffIds, sizes,
- * hard links, and the config and manifest digests in the spec.
+ * hard links, and the config and manifest digests in the spec. Layers are
+ * digested `jobs` at a time (each on two threads), largest first, so the
+ * last one to finish is a small one.
  */
-export async function digestSpec(spec: ImageSpec, progress?: DigestProgress): Promise<ImageSpec> {
+export async function digestSpec(spec: ImageSpec, progress?: DigestProgress, jobs = availableParallelism()): Promise<ImageSpec> {
   const narTotal = spec.layers.reduce((s, l) => s + (l.narSize ?? 0), 0);
   progress?.start(narTotal, spec.layers.length);
-  const layers: LayerSpec[] = [];
-  for (const [i, layer] of spec.layers.entries()) {
+  const order = spec.layers.map((_, i) => i).sort((a, b) => (spec.layers[b]!.narSize ?? 0) - (spec.layers[a]!.narSize ?? 0));
+  const digests = await mapPool(order, jobs, (i) => {
+    const layer = spec.layers[i]!;
     progress?.layer(i, layer.id);
-    const d = await digestLayer(spec, layer, progress ? (n) => progress.bytes(n) : undefined);
+    return digestLayer(spec, layer, progress ? (n) => progress.bytes(n) : undefined);
+  });
+  const byIndex = new Map(order.map((i, k) => [i, digests[k]!]));
+  const layers = spec.layers.map((layer, i): LayerSpec => {
+    const d = byIndex.get(i)!;
     const out: LayerSpec = { ...layer, diffId: d.diffId, size: d.size };
     if (Object.keys(d.hardlinks).length > 0) out.hardlinks = d.hardlinks;
     else delete out.hardlinks;
-    layers.push(out);
-  }
+    return out;
+  });
   progress?.done();
   // The SBOM names the layers, so the label comes after them and before the config digest.
   const digested: ImageSpec = withSbomLabel({ ...spec, layers });

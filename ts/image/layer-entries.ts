@@ -1,23 +1,28 @@
-import { lstatSync, readdirSync, readlinkSync, statSync, type Stats } from "node:fs";
+import { lstatSync, readdirSync, readlinkSync, statSync, type Dirent, type Stats } from "node:fs";
 import { CognixError } from "../util/errors.ts";
 import type { LayerSpec, RootEntry } from "./spec-types.ts";
 import type { TarType } from "./tar-header.ts";
+
+/** How a file's mode in the tar follows its mode on disk. */
+export type ModeRule = "store" | "copy";
 
 /** One tar entry of a layer, before any bytes are read. */
 export interface TarEntry {
   /** Name inside the tar: absolute path without the leading slash. */
   name: string;
+  /** The name's UTF-8 bytes: the sort key. */
+  key: Buffer;
   type: TarType;
   mode: number;
-  /** Regular files: byte length (from lstat, re-checked while reading). */
+  /** Regular files: byte length, re-checked while reading; unknown (-1) for files found by walking, stat'ed when opened. */
   size: number;
   linkname?: string;
   /** Regular files: where the bytes come from. */
   source?: string;
   /** Regular files with inline content. */
   content?: Buffer;
-  /** Identity of the file on disk, used to find hard links. */
-  inode?: string;
+  /** Files found by walking a tree: mode (and size) come from the open file. */
+  modeRule?: ModeRule;
 }
 
 const DIR_MODE = 0o755;
@@ -35,33 +40,51 @@ function statOrFail(path: string, what: string, follow = false): Stats {
   }
 }
 
-type ModeRule = (st: Stats) => number;
+/**
+ * The tar mode of a file with disk mode `mode`: the Nix store's is read-only,
+ * executable only where any x bit is set; copies outside the store stay
+ * writable by root.
+ */
+export function fileModeFor(rule: ModeRule, mode: number): number {
+  const exec = (mode & 0o111) !== 0;
+  if (rule === "store") return exec ? 0o555 : 0o444;
+  return exec ? 0o755 : 0o644;
+}
 
-/** Nix store normalisation: read-only, executable only where any x bit is set. */
-const storeFileMode: ModeRule = (st) => ((st.mode & 0o111) !== 0 ? 0o555 : 0o444);
-/** Copies outside the store stay writable by root. */
-const copyFileMode: ModeRule = (st) => ((st.mode & 0o111) !== 0 ? 0o755 : 0o644);
+function entry(name: string, e: Omit<TarEntry, "name" | "key">): TarEntry {
+  return { name, key: Buffer.from(name, "utf8"), ...e };
+}
 
-/** Walks a tree on disk, emitting entries named under `dest` (a tar name). */
-function walkTree(source: string, dest: string, fileMode: ModeRule, out: TarEntry[]): void {
+function list(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    throw new CognixError({ file: dir, message: `cannot list: ${(err as NodeJS.ErrnoException).code ?? ""}` });
+  }
+}
+
+/**
+ * Walks a tree on disk, emitting entries named under `dest` (a tar name).
+ * Types come from the directory listing; a file's mode, size and identity
+ * are read from the open file when it is tarred, so no file is stat'ed twice.
+ */
+function walkTree(source: string, dest: string, rule: ModeRule, out: TarEntry[]): void {
   const st = statOrFail(source, "cannot read");
-  if (st.isSymbolicLink()) {
-    out.push({ name: dest, type: "symlink", mode: 0o777, size: 0, linkname: readlinkSync(source) });
-  } else if (st.isDirectory()) {
-    out.push({ name: dest, type: "dir", mode: DIR_MODE, size: 0 });
-    let names: string[];
-    try {
-      names = readdirSync(source);
-    } catch (err) {
-      throw new CognixError({ file: source, message: `cannot list: ${(err as NodeJS.ErrnoException).code ?? ""}` });
-    }
-    for (const child of names) walkTree(`${source}/${child}`, `${dest}/${child}`, fileMode, out);
-  } else if (st.isFile()) {
-    const entry: TarEntry = { name: dest, type: "file", mode: fileMode(st), size: st.size, source };
-    if (st.nlink > 1) entry.inode = `${st.dev}:${st.ino}`;
-    out.push(entry);
-  } else {
-    throw new CognixError({ file: source, message: "only regular files, directories and symlinks can go into an image" });
+  if (st.isSymbolicLink()) out.push(entry(dest, { type: "symlink", mode: 0o777, size: 0, linkname: readlinkSync(source) }));
+  else if (st.isDirectory()) walkDir(source, dest, rule, out);
+  else if (st.isFile()) out.push(entry(dest, { type: "file", mode: 0, size: -1, source, modeRule: rule }));
+  else throw new CognixError({ file: source, message: "only regular files, directories and symlinks can go into an image" });
+}
+
+function walkDir(source: string, dest: string, rule: ModeRule, out: TarEntry[]): void {
+  out.push(entry(dest, { type: "dir", mode: DIR_MODE, size: 0 }));
+  for (const d of list(source)) {
+    const path = `${source}/${d.name}`;
+    const name = `${dest}/${d.name}`;
+    if (d.isDirectory()) walkDir(path, name, rule, out);
+    else if (d.isFile()) out.push(entry(name, { type: "file", mode: 0, size: -1, source: path, modeRule: rule }));
+    else if (d.isSymbolicLink()) out.push(entry(name, { type: "symlink", mode: 0o777, size: 0, linkname: readlinkSync(path) }));
+    else walkTree(path, name, rule, out);
   }
 }
 
@@ -73,8 +96,12 @@ function tarName(absPath: string): string {
 function ancestors(names: Iterable<string>): string[] {
   const out = new Set<string>();
   for (const name of names) {
-    const parts = name.split("/");
-    for (let i = 1; i < parts.length; i++) out.add(parts.slice(0, i).join("/"));
+    // Walk up until a parent already seen: its own parents are there too.
+    for (let cut = name.lastIndexOf("/"); cut > 0; cut = name.lastIndexOf("/", cut - 1)) {
+      const parent = name.slice(0, cut);
+      if (out.has(parent)) break;
+      out.add(parent);
+    }
   }
   return [...out];
 }
@@ -83,25 +110,25 @@ function rootEntryToTar(e: RootEntry, out: TarEntry[]): void {
   const name = tarName(e.path);
   switch (e.type) {
     case "dir":
-      out.push({ name, type: "dir", mode: e.mode === undefined ? DIR_MODE : parseInt(e.mode, 8), size: 0 });
+      out.push(entry(name, { type: "dir", mode: e.mode === undefined ? DIR_MODE : parseInt(e.mode, 8), size: 0 }));
       return;
     case "symlink":
-      out.push({ name, type: "symlink", mode: 0o777, size: 0, linkname: e.target });
+      out.push(entry(name, { type: "symlink", mode: 0o777, size: 0, linkname: e.target }));
       return;
     case "file": {
       const mode = e.mode === undefined ? 0o644 : parseInt(e.mode, 8);
       if (e.content !== undefined) {
         const content = Buffer.from(e.content, "utf8");
-        out.push({ name, type: "file", mode, size: content.length, content });
+        out.push(entry(name, { type: "file", mode, size: content.length, content }));
       } else if (e.source !== undefined) {
         const st = statOrFail(e.source, "cannot read file source", true);
         if (!st.isFile()) throw new CognixError({ file: e.source, message: `source of ${e.path} is not a regular file` });
-        out.push({ name, type: "file", mode, size: st.size, source: e.source });
+        out.push(entry(name, { type: "file", mode, size: st.size, source: e.source }));
       }
       return;
     }
     case "copy":
-      walkTree(e.source, name, copyFileMode, out);
+      walkTree(e.source, name, "copy", out);
       return;
   }
 }
@@ -113,7 +140,7 @@ function rootEntryToTar(e: RootEntry, out: TarEntry[]): void {
 export function collectLayerEntries(layer: LayerSpec): TarEntry[] {
   const collected: TarEntry[] = [];
   if (layer.kind === "store") {
-    for (const path of layer.paths ?? []) walkTree(path, tarName(path), storeFileMode, collected);
+    for (const path of layer.paths ?? []) walkTree(path, tarName(path), "store", collected);
   } else {
     for (const e of layer.entries ?? []) rootEntryToTar(e, collected);
   }
@@ -127,29 +154,10 @@ export function collectLayerEntries(layer: LayerSpec): TarEntry[] {
   }
   for (const dir of ancestors(byName.keys())) {
     const existing = byName.get(dir);
-    if (existing === undefined) byName.set(dir, { name: dir, type: "dir", mode: DIR_MODE, size: 0 });
+    if (existing === undefined) byName.set(dir, entry(dir, { type: "dir", mode: DIR_MODE, size: 0 }));
     else if (existing.type !== "dir") {
       throw new CognixError({ message: `layer ${layer.id}: /${dir} is a parent of other entries but not a directory` });
     }
   }
-  const keyed = [...byName.values()].map((e) => ({ e, key: Buffer.from(e.name, "utf8") }));
-  keyed.sort((a, b) => Buffer.compare(a.key, b.key));
-  return keyed.map((k) => k.e);
-}
-
-/**
- * Hard links by inode: the first name (in entry order) of a multiply-linked
- * file keeps the bytes, later names link to it. Recorded in the spec so the
- * bytes do not depend on how the store happens to be optimised later.
- */
-export function findHardlinks(entries: readonly TarEntry[]): Record<string, string> {
-  const first = new Map<string, string>();
-  const links: Record<string, string> = {};
-  for (const e of entries) {
-    if (e.type !== "file" || e.inode === undefined) continue;
-    const target = first.get(e.inode);
-    if (target === undefined) first.set(e.inode, e.name);
-    else links[e.name] = target;
-  }
-  return links;
+  return [...byName.values()].sort((a, b) => Buffer.compare(a.key, b.key));
 }

@@ -1,0 +1,180 @@
+import type { SlotSink } from "./tar-writer.ts";
+
+/**
+ * A ring of fixed-size buffers in shared memory between one producer thread
+ * and one consumer thread: the producer fills a slot while the consumer
+ * works on an earlier one, with no copy and no allocation per chunk. Memory
+ * is bounded by `slots × slotSize`.
+ *
+ * Control words: produced and consumed slot counts, the state, the consumed
+ * count a waiting producer wants to be woken at, then each slot's length.
+ * A full ring wakes its producer only once half of it is free again, so the
+ * threads trade places once per half ring, not once per slot.
+ */
+const PRODUCED = 0;
+const CONSUMED = 1;
+const STATE = 2;
+const WAKE_AT = 3;
+const LENGTHS = 4;
+
+/** Atomics.waitAsync (Node 16 and later), which the ES2022 library this project targets does not declare. */
+type WaitAsync = (a: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+
+const RUNNING = 0;
+const DONE = 1;
+const FAILED = 2;
+const ABORTED = 3;
+
+export interface RingMemory {
+  data: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+  slots: number;
+  slotSize: number;
+}
+
+export function createRing(slots = 8, slotSize = 256 * 1024): RingMemory {
+  return {
+    data: new SharedArrayBuffer(slots * slotSize),
+    control: new SharedArrayBuffer((LENGTHS + slots) * 4),
+    slots,
+    slotSize,
+  };
+}
+
+/**
+ * Rings are reused: shared memory is external to the JavaScript heap and
+ * would otherwise pile up until a collection (one ring per layer).
+ */
+const free: RingMemory[] = [];
+const MAX_FREE = 8;
+
+/** A ring with both counters at zero, from the free list when one is there. */
+export function acquireRing(): RingMemory {
+  const ring = free.pop() ?? createRing();
+  new Int32Array(ring.control).fill(0);
+  return ring;
+}
+
+/** Gives a ring back once neither side uses it any more. */
+export function releaseRing(ring: RingMemory): void {
+  if (free.length < MAX_FREE) free.push(ring);
+}
+
+/** Thrown in the producer when the consumer has gone away. */
+export class RingAborted extends Error {
+  constructor() {
+    super("the consumer stopped reading");
+  }
+}
+
+/** The producer side: blocks (Atomics.wait) while every slot is still being consumed. Worker threads only. */
+export class RingProducer implements SlotSink {
+  private readonly ctl: Int32Array;
+  private readonly views: Buffer[];
+  private produced = 0;
+
+  constructor(ring: RingMemory) {
+    this.ctl = new Int32Array(ring.control);
+    this.views = Array.from({ length: ring.slots }, (_, i) => Buffer.from(ring.data, i * ring.slotSize, ring.slotSize));
+  }
+
+  slot(): Buffer {
+    const slots = this.views.length;
+    for (;;) {
+      if (Atomics.load(this.ctl, STATE) === ABORTED) throw new RingAborted();
+      const consumed = Atomics.load(this.ctl, CONSUMED);
+      if (this.produced - consumed < slots) {
+        Atomics.store(this.ctl, WAKE_AT, 0);
+        return this.views[this.produced % slots]!;
+      }
+      const wakeAt = this.produced - Math.floor(slots / 2);
+      Atomics.store(this.ctl, WAKE_AT, wakeAt);
+      // Re-read after asking: a release in between either is seen here or sees the request.
+      const now = Atomics.load(this.ctl, CONSUMED);
+      if (now < wakeAt) Atomics.wait(this.ctl, CONSUMED, now);
+    }
+  }
+
+  publish(length: number): void {
+    Atomics.store(this.ctl, LENGTHS + (this.produced % this.views.length), length);
+    this.produced++;
+    Atomics.store(this.ctl, PRODUCED, this.produced);
+    Atomics.notify(this.ctl, PRODUCED);
+  }
+
+  /** Every slot is published; `failed` says the producer stopped on an error instead. */
+  close(failed: boolean): void {
+    Atomics.store(this.ctl, STATE, failed ? FAILED : DONE);
+    Atomics.notify(this.ctl, PRODUCED);
+  }
+}
+
+/** What the consumer sees next: a filled slot, the end, or the producer's failure. */
+export type RingItem = { kind: "chunk"; bytes: Buffer } | { kind: "end" } | { kind: "failed" };
+
+/**
+ * The consumer side. Each chunk is a view of shared memory, valid until
+ * `release()`; waits are asynchronous (`next`) or blocking (`nextSync`, worker threads).
+ */
+export class RingConsumer {
+  private readonly ctl: Int32Array;
+  private readonly data: SharedArrayBuffer;
+  private readonly slots: number;
+  private readonly slotSize: number;
+  private consumed = 0;
+
+  constructor(ring: RingMemory) {
+    this.ctl = new Int32Array(ring.control);
+    this.data = ring.data;
+    this.slots = ring.slots;
+    this.slotSize = ring.slotSize;
+  }
+
+  /** The next item if one is ready, or the produced count to wait on. */
+  private poll(): RingItem | number {
+    // State first: once it says done, the produced count read after it is final.
+    const state = Atomics.load(this.ctl, STATE);
+    const produced = Atomics.load(this.ctl, PRODUCED);
+    if (produced > this.consumed) {
+      const i = this.consumed % this.slots;
+      const length = Atomics.load(this.ctl, LENGTHS + i);
+      return { kind: "chunk", bytes: Buffer.from(this.data, i * this.slotSize, length) };
+    }
+    if (state === DONE) return { kind: "end" };
+    if (state === FAILED || state === ABORTED) return { kind: "failed" };
+    return produced;
+  }
+
+  async next(): Promise<RingItem> {
+    for (;;) {
+      const item = this.poll();
+      if (typeof item !== "number") return item;
+      const w = waitAsync(this.ctl, PRODUCED, item);
+      if (w.async) await w.value;
+    }
+  }
+
+  nextSync(): RingItem {
+    for (;;) {
+      const item = this.poll();
+      if (typeof item !== "number") return item;
+      Atomics.wait(this.ctl, PRODUCED, item);
+    }
+  }
+
+  /** The last chunk returned is no longer needed: its slot may be refilled. */
+  release(): void {
+    this.consumed++;
+    Atomics.store(this.ctl, CONSUMED, this.consumed);
+    const wakeAt = Atomics.load(this.ctl, WAKE_AT);
+    if (wakeAt !== 0 && this.consumed >= wakeAt) Atomics.notify(this.ctl, CONSUMED);
+  }
+
+  /** Stops the producer at its next slot. */
+  abort(): void {
+    Atomics.compareExchange(this.ctl, STATE, RUNNING, ABORTED);
+    Atomics.notify(this.ctl, CONSUMED);
+    Atomics.notify(this.ctl, PRODUCED);
+  }
+}

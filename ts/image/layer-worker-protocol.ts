@@ -1,0 +1,25 @@
+import type { Problem } from "../util/errors.ts";
+import type { RingMemory } from "./chunk-ring.ts";
+import type { LayerSpec } from "./spec-types.ts";
+
+/** Messages to a layer worker. */
+export type WorkerJob =
+  | {
+      op: "produce";
+      id: number;
+      ring: RingMemory;
+      layer: LayerSpec;
+      mtime: number;
+      /** Recorded hard links; without them they are found from the files' inodes. */
+      hardlinks?: Record<string, string>;
+    }
+  | { op: "hash"; id: number; ring: RingMemory };
+
+/** Messages from a layer worker. */
+export type WorkerReply =
+  | { id: number; op: "produced"; hardlinks: Record<string, string> }
+  | { id: number; op: "aborted" }
+  | { id: number; op: "error"; problems: Problem[]; exitCode: number }
+  | { id: number; op: "crash"; message: string }
+  | { id: number; op: "progress"; bytes: number }
+  | { id: number; op: "hashed"; failed: boolean; diffId: string; size: number };
