@@ -1,171 +1,149 @@
 /**
- * Layer streaming benchmark: tars and digests a generated multi-GB tree with
- * cognix's layer streamer and compares against `tar | sha256sum` over the
- * same paths, measured in the same run on a warm page cache. Reports the
- * throughput ratio (target ≥ 0.8) and the streamer's peak RSS while
- * streaming (target < 200 MB), each in a child process of its own.
+ * Layer digest and stream throughput against the hardware's limit, all in one
+ * run over the same generated closure-like tree on a warm page cache:
  *
- *   npx tsx bench/image-throughput.ts [--gib 3] [--dir /var/tmp] [--keep] [--json]
+ *   - limit: Node's sha256 over one 64 MiB buffer, one core;
+ *   - cognix digest of the tree as one layer (target ≥ 0.80 × limit);
+ *   - cognix digest of the tree as many layers, in parallel (target ≥ 1.6 × limit on 2 cores);
+ *   - cognix load of the many-layer image (a docker-archive to /dev/null,
+ *     verifying every layer's known digest; target: the one-layer digest rate);
+ *   - nixpkgs' one pass (stream_layered_image.py's algorithm, re-implemented
+ *     in lib/nixpkgs-one-pass.py), for comparison.
+ *
+ * The cognix runs time the compiled tool (`npm run build`) in a process of
+ * their own once Node has started (start-up is bench/startup.ts's concern);
+ * peak memory (target < 200 MiB) is that of the `cognix image digest` and
+ * `load` commands themselves.
+ *
+ *   npx tsx bench/image-throughput.ts [--gib 2] [--runs 3] [--dir /var/tmp] [--keep] [--json] [--tool dist/image/main.js]
  */
-import { spawnSync } from "node:child_process";
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
-import { join } from "node:path";
-import { Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { digestLayer, openLayerStream } from "../ts/image/layer-source.ts";
-import type { ImageSpec, LayerSpec } from "../ts/image/spec-types.ts";
+import { parseArgs } from "node:util";
+import { generateClosure } from "./lib/closure-tree.ts";
+import { measure, type Measured } from "./lib/measure.ts";
 
 const MiB = 1024 * 1024;
+const REPO = fileURLToPath(new URL("..", import.meta.url));
 
-function spec(layer: LayerSpec): ImageSpec {
-  return {
-    version: 1, name: "bench", tag: "bench", created: "1970-01-01T00:00:01Z", mtime: 1, architecture: "amd64", os: "linux",
-    config: {}, closure: [], root: [], ownLayer: [],
-    planner: { algorithm: "bench", maxLayers: 100, ownLayerThreshold: 0, buckets: 1 }, layers: [layer],
-  };
+const { values } = parseArgs({
+  options: {
+    gib: { type: "string", default: "2" },
+    runs: { type: "string", default: "3" },
+    dir: { type: "string", default: "/var/tmp" },
+    keep: { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    /** The compiled image tool to measure. */
+    tool: { type: "string", default: join(REPO, "dist/image/main.js") },
+  },
+});
+const TOOL = values.tool;
+
+function treeBytes(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.size;
+  return readdirSync(path).reduce((s, n) => s + treeBytes(join(path, n)), 0);
 }
 
-/** A closure-like tree: a few huge files (weights, CUDA libs) and many small ones (Python packages). */
-function generate(root: string, totalBytes: number): string[] {
-  const pattern = Buffer.alloc(MiB);
-  for (let i = 0; i < pattern.length; i++) pattern[i] = (i * 2654435761) >>> 24;
-  const write = (file: string, size: number): void => {
-    const fd = openSync(file, "w");
-    let left = size;
-    while (left > 0) {
-      const n = Math.min(left, pattern.length);
-      writeSync(fd, pattern, 0, n);
-      left -= n;
-    }
-    closeSync(fd);
-  };
-  const paths: string[] = [];
-  const bigShare = Math.floor(totalBytes * 0.8);
-  const big = join(root, "aaaa-big-libs");
-  mkdirSync(big);
-  paths.push(big);
-  for (let i = 0, done = 0; done < bigShare; i++) {
-    const size = Math.min(512 * MiB, bigShare - done);
-    write(join(big, `lib${i}.so`), size);
-    done += size;
-  }
-  const small = join(root, "bbbb-python-packages");
-  paths.push(small);
-  let done = 0;
-  for (let pkg = 0; done < totalBytes - bigShare; pkg++) {
-    const dir = join(small, `pkg${pkg}`, "module");
-    mkdirSync(dir, { recursive: true });
-    for (let f = 0; f < 40 && done < totalBytes - bigShare; f++) {
-      const size = 512 + ((pkg * 7919 + f * 104729) % (96 * 1024));
-      write(join(dir, `file${f}.py`), size);
-      done += size;
-    }
-  }
-  return paths;
+function planFile(file: string, layers: string[][]): void {
+  writeFileSync(
+    file,
+    JSON.stringify({
+      version: 1, name: "bench", tag: "bench", created: "1970-01-01T00:00:01Z", mtime: 1, architecture: "amd64", os: "linux",
+      config: {}, closure: [], root: [], ownLayer: [],
+      planner: { algorithm: "bench", maxLayers: 125, ownLayerThreshold: 0, buckets: 1 },
+      layers: layers.map((paths, i) => ({ id: `l${i}`, kind: "store", paths, narSize: paths.reduce((s, p) => s + treeBytes(p), 0) })),
+    }),
+  );
 }
 
-interface ChildResult {
-  bytes: number;
-  seconds: number;
-  maxRssMiB: number;
-  diffId: string;
+/** Small paths grouped so the many-layer image has about as many layers as a real one. */
+function manyLayers(paths: string[], perLayer: number): string[][] {
+  const big = paths.filter((p) => p.includes("/big"));
+  const small = paths.filter((p) => !p.includes("/big"));
+  const groups: string[][] = big.map((p) => [p]);
+  for (let i = 0; i < small.length; i += perLayer) groups.push(small.slice(i, i + perLayer));
+  return groups;
 }
 
-/** Runs in a child: digest, or stream to a sink verifying a known digest; reports time and peak memory. */
-async function child(mode: string, args: string[]): Promise<void> {
-  const [expectedDiffId, expectedSize, ...paths] = mode === "stream" ? args : ["", "", ...args];
-  const layer: LayerSpec = { id: "bench", kind: "store", paths };
-  const s = spec(layer);
-  const start = process.hrtime.bigint();
-  let result: { diffId: string; size: number };
-  if (mode === "digest") result = await digestLayer(s, layer);
-  else {
-    let size = 0;
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        size += chunk.length;
-        cb();
-      },
-    });
-    await pipeline(openLayerStream(s, { ...layer, diffId: expectedDiffId!, size: Number(expectedSize) }), sink);
-    result = { diffId: expectedDiffId!, size };
-  }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  process.stdout.write(JSON.stringify({ bytes: result.size, seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, diffId: result.diffId }));
+function sha256Limit(): number {
+  const m = measure(process.execPath, ["--import", "tsx", join(REPO, "bench/lib/sha256-limit.ts")], { cwd: REPO, keepStdout: true });
+  return (JSON.parse(m.stdout) as { mibPerSecond: number }).mibPerSecond;
 }
 
-function runChild(mode: string, args: string[]): ChildResult {
-  const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", mode, ...args], {
-    cwd: join(fileURLToPath(import.meta.url), "../.."),
-    maxBuffer: 1 << 20,
-  });
-  if (r.status !== 0) throw new Error(`child failed: ${r.stderr.toString()}`);
-  return JSON.parse(r.stdout.toString()) as ChildResult;
+/** MiB/s of one operation of the compiled tool, timed inside its process. */
+function timed(op: "digest" | "load", file: string): number {
+  const m = measure(process.execPath, ["--import", "tsx", join(REPO, "bench/lib/image-child.ts"), op, file, dirname(dirname(TOOL))], { cwd: REPO, keepStdout: true });
+  const r = JSON.parse(m.stdout) as { seconds: number; bytes: number };
+  return r.bytes / MiB / r.seconds;
 }
 
-function tarBaseline(paths: string[]): { seconds: number; digest: string } {
-  const rel = paths.map((p) => p.slice(1));
-  const start = process.hrtime.bigint();
-  const r = spawnSync("sh", ["-c", 'tar --sort=name --mtime=@1 --owner=0 --group=0 --numeric-owner -cf - -C / "$@" | sha256sum', "sh", ...rel], {
-    maxBuffer: 1 << 20,
-  });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.status !== 0) throw new Error(`tar | sha256sum failed: ${r.stderr.toString()}`);
-  return { seconds, digest: r.stdout.toString().split(" ")[0]! };
-}
-
-async function main(argv: string[]): Promise<void> {
-  if (argv[0] === "--child") return child(argv[1]!, argv.slice(2));
-  const opt = (name: string, dflt: string): string => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1]! : dflt;
-  };
-  const gib = Number(opt("--gib", "3"));
-  const base = opt("--dir", "/var/tmp");
-  const json = argv.includes("--json");
-  const root = mkdtempSync(join(base, "cognix-bench-"));
+async function main(): Promise<void> {
+  const runs = Number(values.runs);
+  const root = mkdtempSync(join(values.dir, "cognix-bench-"));
   try {
-    const paths = generate(root, Math.round(gib * 1024 * MiB));
-    tarBaseline(paths); // warm the page cache for both sides
-    const runs = 2;
-    let tarBest = Infinity;
-    let oursBest = Infinity;
-    let streamBest = Infinity;
-    let rss = 0;
-    let bytes = 0;
-    for (let i = 0; i < runs; i++) {
-      tarBest = Math.min(tarBest, tarBaseline(paths).seconds);
-      const d = runChild("digest", paths);
-      oursBest = Math.min(oursBest, d.seconds);
-      rss = Math.max(rss, d.maxRssMiB);
-      bytes = d.bytes;
-      const s = runChild("stream", [d.diffId, String(d.bytes), ...paths]);
-      streamBest = Math.min(streamBest, s.seconds);
-      rss = Math.max(rss, s.maxRssMiB);
+    const paths = generateClosure(root, Math.round(Number(values.gib) * 1024 * MiB));
+    const one = join(root, "one.plan.json");
+    const many = join(root, "many.plan.json");
+    const groups = manyLayers(paths, 4);
+    planFile(one, [paths]);
+    planFile(many, groups);
+    const digest = (plan: string, out: string): Measured => measure(process.execPath, [TOOL, "digest", "--spec", plan, "--out", out]);
+    const python = (): Measured => measure("python3", [join(REPO, "bench/lib/nixpkgs-one-pass.py"), ...paths]);
+    // The commands as users run them: this writes the digested specs, warms
+    // the page cache and gives the peak memory.
+    const oneSpec = join(root, "one.spec.json");
+    const manySpec = join(root, "many.spec.json");
+    const cli = [digest(one, oneSpec), digest(many, manySpec), measure(process.execPath, [TOOL, "load", "--spec", manySpec])];
+    const peakRssMiB = Math.max(...cli.map((m) => m.maxRssMiB));
+    const spec = JSON.parse(readFileSync(oneSpec, "utf8")) as { layers: { size: number }[] };
+    const bytes = spec.layers[0]!.size;
+    let limit = 0;
+    let oneBest = 0;
+    let manyBest = 0;
+    let loadBest = 0;
+    let nixBest = 0;
+    for (let r = 0; r < runs; r++) {
+      limit = Math.max(limit, sha256Limit());
+      oneBest = Math.max(oneBest, timed("digest", one));
+      manyBest = Math.max(manyBest, timed("digest", many));
+      loadBest = Math.max(loadBest, timed("load", manySpec));
+      nixBest = Math.max(nixBest, bytes / MiB / python().seconds);
     }
-    const mbps = (sec: number): number => bytes / MiB / sec;
     const result = {
-      gib,
+      gib: Number(values.gib),
       layerBytes: bytes,
-      tarSha256sumMiBps: mbps(tarBest),
-      cognixDigestMiBps: mbps(oursBest),
-      cognixStreamVerifyMiBps: mbps(streamBest),
-      digestRatio: tarBest / oursBest,
-      streamRatio: tarBest / streamBest,
-      peakRssMiB: rss,
+      manyLayers: groups.length,
+      runs,
+      sha256LimitMiBps: limit,
+      oneLayerDigestMiBps: oneBest,
+      manyLayerDigestMiBps: manyBest,
+      loadMiBps: loadBest,
+      nixpkgsOnePassMiBps: nixBest,
+      ratios: {
+        oneLayerDigest: oneBest / limit,
+        manyLayerDigest: manyBest / limit,
+        load: loadBest / limit,
+        nixpkgsOnePass: nixBest / limit,
+      },
+      peakRssMiB,
     };
-    if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
-      console.log(`layer streaming over ${(bytes / 1024 / MiB).toFixed(2)} GiB (best of ${runs}, warm cache)`);
-      console.log(`  tar | sha256sum            ${result.tarSha256sumMiBps.toFixed(0)} MiB/s (baseline)`);
-      console.log(`  cognix digest              ${result.cognixDigestMiBps.toFixed(0)} MiB/s  ratio ${result.digestRatio.toFixed(2)} (target ≥ 0.80)`);
-      console.log(`  cognix stream + verify     ${result.cognixStreamVerifyMiBps.toFixed(0)} MiB/s  ratio ${result.streamRatio.toFixed(2)}`);
-      console.log(`  peak RSS while streaming   ${result.peakRssMiB.toFixed(0)} MiB (target < 200 MiB)`);
+      const row = (k: string, v: number, ratio: number, target: string): string =>
+        `  ${k.padEnd(34)} ${v.toFixed(0).padStart(6)} MiB/s  ${ratio.toFixed(2)} × limit  ${target}`;
+      console.log(`layer digest and stream over ${(bytes / 1024 / MiB).toFixed(2)} GiB (best of ${runs}, warm cache)`);
+      console.log(`  ${"sha256 limit (one core, 64 MiB)".padEnd(34)} ${limit.toFixed(0).padStart(6)} MiB/s`);
+      console.log(row("cognix digest, one layer", result.oneLayerDigestMiBps, result.ratios.oneLayerDigest, "(target ≥ 0.80)"));
+      console.log(row(`cognix digest, ${groups.length} layers`, result.manyLayerDigestMiBps, result.ratios.manyLayerDigest, "(target ≥ 1.60)"));
+      console.log(row("cognix load (docker-archive)", result.loadMiBps, result.ratios.load, "(target ≥ 0.80)"));
+      console.log(row("nixpkgs one pass (Python tarfile)", result.nixpkgsOnePassMiBps, result.ratios.nixpkgsOnePass, ""));
+      console.log(`  peak RSS                           ${result.peakRssMiB.toFixed(0).padStart(6)} MiB (target < 200)`);
     }
   } finally {
-    if (!argv.includes("--keep")) rmSync(root, { recursive: true, force: true });
+    if (!values.keep) rmSync(root, { recursive: true, force: true });
   }
 }
 
-await main(process.argv.slice(2));
+await main();
