@@ -2,11 +2,8 @@
 import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CognixError, formatProblem } from "./util/errors.ts";
-import { runGenerate, type Io } from "./generate/command.ts";
-import { main as imageMain } from "./image/main.ts";
+import type { Io } from "./generate/command.ts";
 import { COMMANDS } from "./commands/index.ts";
-import { lockCommand } from "./lock/command.ts";
-import { pushWeightsCommand } from "./weights/push-command.ts";
 
 const SUMMARIES: readonly (readonly [string, string])[] = [
   ["generate [DIR]", "cog.yaml -> cognix.json"],
@@ -53,14 +50,15 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
       case "--version":
         io.stdout.write(`${version()}\n`);
         return 0;
+      // Each command's modules load only when it runs, so start-up stays that of Node.
       case "generate":
-        return runGenerate(rest, io);
+        return (await import("./generate/command.ts")).runGenerate(rest, io);
       case "image":
-        return await imageMain([...rest], io);
+        return await (await import("./image/main.ts")).main([...rest], io);
       case "lock":
-        return await lockCommand([...rest]);
+        return await (await import("./lock/command.ts")).lockCommand([...rest]);
       case "push-weights":
-        return await pushWeightsCommand([...rest]);
+        return await (await import("./weights/push-command.ts")).pushWeightsCommand([...rest]);
       default: {
         const sub = COMMANDS[command];
         if (sub !== undefined) return await sub.run([...rest]);
