@@ -7,6 +7,8 @@ import { referrersFromApi, referrersFromTag } from "./referrers-push.ts";
 import { formatReference, parseReference } from "./reference.ts";
 import { defaultRetryPolicy } from "./retry.ts";
 
+const MAX_CANDIDATES = 32;
+
 export interface FetchReferrerOptions {
   ref: string;
   artifactType: string;
@@ -58,8 +60,9 @@ export async function fetchReferrer(opts: FetchReferrerOptions): Promise<Fetched
     const fromApi = await referrersFromApi(client, ref.name, subject);
     const listed: ReferrerDescriptor[] = fromApi ?? (await referrersFromTag(client, ref.name, subject));
     const candidates: { manifest: string; layer: { digest: string; size: number } }[] = [];
-    for (const d of listed) {
-      if (d.artifactType !== undefined && d.artifactType !== opts.artifactType) continue;
+    // Each candidate costs a request: a registry listing thousands gets the first few.
+    const wanted = listed.filter((d) => d.artifactType === undefined || d.artifactType === opts.artifactType).slice(0, MAX_CANDIDATES);
+    for (const d of wanted) {
       const m = await client.getManifest(ref.name, d.digest);
       const parsed = m === undefined ? undefined : parseArtifactManifest(m.body);
       if (parsed === undefined || parsed.artifactType !== opts.artifactType) continue;
