@@ -14,7 +14,7 @@ describe("the installed cognix command", () => {
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it("builds with the package's prepare script and runs through a bin link", () => {
-    const build = spawnSync(join(repo, "node_modules", ".bin", "tsc"), ["-p", join(repo, "tsconfig.build.json"), "--outDir", out], { encoding: "utf8" });
+    const build = spawnSync(join(repo, "node_modules", "typescript", "bin", "tsc"), ["-p", join(repo, "tsconfig.build.json"), "--outDir", out], { encoding: "utf8" });
     expect(build.status, build.stdout + build.stderr).toBe(0);
     chmodSync(join(out, "cli.js"), 0o755); // npm makes bin targets executable
     const link = join(tmp, "cognix");
