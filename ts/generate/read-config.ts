@@ -8,7 +8,7 @@ import { checkIndexUrl } from "./indexes.ts";
 import type { ParsedRequirements, RequirementsContext } from "./requirements.ts";
 import { readRequirements } from "./requirements-source.ts";
 import { buildRunCommands } from "./run-commands.ts";
-import { pinsSdkFrom017, readReferences } from "./references.ts";
+import { getsSdkFrom017, readReferences } from "./references.ts";
 import { schemaProblems } from "./schema-problems.ts";
 import { checkCudaVersion, checkCudnnVersion, checkPythonVersion, checkSdkVersion, versionText, type VersionField } from "./versions.ts";
 import { normalizeWeights, type WeightEntry } from "./weights.ts";
@@ -35,6 +35,8 @@ export interface CogInput {
   predict: string | null;
   train: string | null;
   concurrencyMax: number;
+  /** Where cog.yaml sets concurrency.max, when it does. */
+  concurrencyLoc?: Location;
   environment: Record<string, string>;
   weights: WeightEntry[];
   image: string | null;
@@ -119,12 +121,12 @@ export function readCogConfig(projectRoot: string): CogInput {
 
   const run = buildRunCommands(src, B, build, problems, warnings);
 
-  const { predict, train, legacyModelRef } = readReferences(src, raw, projectRoot, problems, warnings);
+  const { predict, train, legacyModelRef } = readReferences(src, raw, projectRoot, python?.value, problems, warnings);
 
   // Concurrency.
   const concurrencyMax = raw.concurrency?.max ?? 1;
   if (raw.concurrency !== undefined) {
-    if (pinsSdkFrom017(raw.build?.sdk_version)) {
+    if (getsSdkFrom017(raw.build?.sdk_version, python?.value)) {
       warnings.push({ ...src.locateKey(["concurrency", "max"]), message: "deprecated with cog SDK 0.17+: configure concurrency with @cog.concurrent on an async run() method" });
     }
     if (concurrencyMax > 1 && python !== undefined && /^3\.([0-9]|10)(\.|$)/.test(python.value)) {
@@ -163,6 +165,7 @@ export function readCogConfig(projectRoot: string): CogInput {
     predict,
     train,
     concurrencyMax,
+    ...(raw.concurrency?.max !== undefined ? { concurrencyLoc: src.locate(["concurrency", "max"]) } : {}),
     environment,
     weights,
     image: raw.image || repository || null,

@@ -1,7 +1,7 @@
 import type { CogYaml } from "../types/cog-yaml.ts";
 import type { Problem } from "../util/errors.ts";
 import { checkPythonRef } from "./python-ref.ts";
-import { compareVersions } from "./resolve/version.ts";
+import { choosesCoglet } from "./resolve/sdk.ts";
 import type { YamlSource } from "./yaml-source.ts";
 
 export interface References {
@@ -13,7 +13,7 @@ export interface References {
 }
 
 /** The predictor and trainer references, each checked against the model's Python files. */
-export function readReferences(src: YamlSource, raw: CogYaml, projectRoot: string, problems: Problem[], warnings: Problem[]): References {
+export function readReferences(src: YamlSource, raw: CogYaml, projectRoot: string, python: string | undefined, problems: Problem[], warnings: Problem[]): References {
   let predict: string | null = null;
   const legacyModelRef = raw.model !== undefined && /\.py:/.test(raw.model) && raw.run === undefined && raw.predict === undefined;
   if (legacyModelRef) {
@@ -29,8 +29,8 @@ export function readReferences(src: YamlSource, raw: CogYaml, projectRoot: strin
       problems.push(...checkPythonRef(projectRoot, predict, src.locate([key]), key === "run" ? "run.py:Runner" : "predict.py:Predictor"));
     }
     // The cog SDK up to 0.16 reads `predict` from /src/cog.yaml, so `run` is
-    // only the better spelling when the model pins a newer SDK.
-    if (key === "predict" && pinsSdkFrom017(raw.build?.sdk_version)) {
+    // only the better spelling when the model gets a newer SDK.
+    if (key === "predict" && getsSdkFrom017(raw.build?.sdk_version, python)) {
       const ref = predict ?? "predict.py:Predictor";
       warnings.push({ ...src.locateKey(["predict"]), message: `deprecated with cog SDK 0.17+: write run: "${ref}" instead (predict still works)` });
     }
@@ -40,10 +40,7 @@ export function readReferences(src: YamlSource, raw: CogYaml, projectRoot: strin
   return { predict, train, legacyModelRef };
 }
 
-/** True when build.sdk_version asks for a cog SDK of 0.17 or later. */
-export function pinsSdkFrom017(sdk: unknown): boolean {
-  if (typeof sdk !== "string") return false;
-  if (sdk === "prerelease") return true;
-  const release = /^\d+(\.\d+)*/.exec(sdk.trim());
-  return release !== null && compareVersions(release[0], "0.17.0") >= 0;
+/** True when the model gets a cog SDK of 0.17 or later (build.sdk_version as written, python_version as read). */
+export function getsSdkFrom017(sdk: unknown, python: string | undefined): boolean {
+  return choosesCoglet(typeof sdk === "string" ? sdk : sdk === undefined || sdk === null ? undefined : String(sdk), python);
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { CognixConfig } from "../types/cognix.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
+import { COGLET_SDK } from "../generate/resolve/sdk.ts";
 import { normalizeName, parseRequirement } from "../lock/pep508.ts";
 
 /** Everything in cognix.json that shapes uv.lock, in the form pyproject.toml states it. */
@@ -28,15 +29,20 @@ export function lockInputs(cognix: CognixConfig): LockInputs {
   const dependencies: string[] = [];
   for (const line of py.requirements) {
     const req = parseRequirement(line);
-    // The SDK is pinned below to the version cognix resolved.
-    if (req?.name === "cog") continue;
+    // The SDK (and coglet) come from cognix.json's choice below, as Cog replaces them.
+    if (req?.name === "cog" || req?.name === "coglet") continue;
     if (tf !== null && req !== null && TENSORFLOW_NAMES.includes(req.name) && req.url === null) {
       dependencies.push(tf.package);
       continue;
     }
     dependencies.push(line);
   }
-  dependencies.push(`cog==${cognix.cog.sdkVersion}`);
+  // No version: the newest cog and coglet, as Cog installs them; uv.lock pins
+  // what was newest when locked. The floor keeps a lock made when cognix
+  // pinned an older SDK from holding on to it. A pinned SDK brings the
+  // coglet it requires.
+  if (cognix.cog.sdkVersion === null) dependencies.push(`cog>=${COGLET_SDK}`, "coglet");
+  else dependencies.push(`cog==${cognix.cog.sdkVersion}`);
   // Replicate runs `pip install cog==X` at start: pip must be in the environment.
   if (!dependencies.some((d) => parseRequirement(d)?.name === "pip")) dependencies.push("pip");
 

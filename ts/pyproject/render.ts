@@ -7,8 +7,9 @@ export const PROJECT_NAME = "cog-model";
 
 /**
  * The pyproject.toml `uv lock` resolves for a model: its requirements, the
- * Python cog.yaml asks for, the cog SDK pinned, and each package index as a
- * uv index (explicit when it serves only named packages, e.g. PyTorch's).
+ * Python cog.yaml asks for, the cog SDK (pinned, or the newest with coglet),
+ * and each package index as a uv index (explicit when it serves only named
+ * packages, e.g. PyTorch's).
  * Same input, same bytes.
  */
 export function renderPyproject(cognix: CognixConfig): string {

@@ -29,7 +29,8 @@ export interface Resolved {
   /** Rewritten lines, same order. */
   requirements: string[];
   indexes: { name: string; url: string; packages: string[] }[];
-  cogSdkVersion: string;
+  /** The exact cog SDK, or null for the newest cog and coglet. */
+  cogSdkVersion: string | null;
   warnings: string[];
 }
 
@@ -50,8 +51,9 @@ export function resolve(input: ResolveInput): Resolved {
     );
   }
 
-  const sdk = resolveSdk(input.sdkVersion, python);
-  if (typeof sdk !== "string") problems.push(sdk);
+  const sdk = resolveSdk(input.sdkVersion, { version: python, loc: input.pythonVersionLoc }, input.requirements);
+  if ("message" in sdk) problems.push(sdk);
+  else warnings.push(...sdk.warnings);
 
   const { torch, tensorflow } = findFrameworks(input.requirements);
 
@@ -93,7 +95,7 @@ export function resolve(input: ResolveInput): Resolved {
     tensorflow: tf,
     requirements: rewritten.requirements,
     indexes: rewritten.indexes,
-    cogSdkVersion: sdk as string,
+    cogSdkVersion: "message" in sdk ? null : sdk.version,
     warnings: [...new Set(warnings)],
   };
 }

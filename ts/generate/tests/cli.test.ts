@@ -77,8 +77,8 @@ describe("cognix generate (subprocess)", () => {
     for (const key of ["python_packages", "python_extra_index_urls", "python_find_links", "pre_install", "cog_runtime", "fast", "architectures"]) {
       expect(r.stderr).toMatch(new RegExp(`^warning: cog\\.yaml:\\d+:\\d+: build\\.${key}: `, "m"));
     }
-    // The default cog SDK (0.16) reads `predict` from cog.yaml: not deprecated for it.
-    expect(r.stderr).not.toMatch(/predict: deprecated/);
+    // Python 3.11 gets the newest SDK, which reads COG_PREDICT_TYPE_STUB: `run` is its spelling.
+    expect(r.stderr).toMatch(/^warning: cog\.yaml:\d+:\d+: predict: deprecated with cog SDK 0\.17\+/m);
     expect(r.stderr).toMatch(/^warning: cog\.yaml:\d+:\d+: tests: /m);
     expect(cfg.python.version).toBe("3.11"); // unquoted 3.11 read from its YAML text
     expect(cfg.python.findLinks).toEqual(["https://example.org/wheels"]);

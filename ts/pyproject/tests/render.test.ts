@@ -29,7 +29,7 @@ function generateFrom(cogYaml: string, requirements?: string): CognixConfig {
   const dir = mkdtempSync(join(tmpdir(), "cognix-pyproject-"));
   temps.push(dir);
   writeFileSync(join(dir, "cog.yaml"), cogYaml);
-  writeFileSync(join(dir, "predict.py"), "class Predictor:\n    pass\n");
+  writeFileSync(join(dir, "predict.py"), "class Predictor:\n    def predict(self) -> str: ...\n");
   if (requirements !== undefined) writeFileSync(join(dir, "requirements.txt"), requirements);
   return generate(dir).config;
 }
@@ -49,13 +49,14 @@ function checkInvariants(cognix: CognixConfig): TomlTable {
   expect(project["requires-python"]).toBe(requiresPythonFor(cognix.python.version));
   const deps = project["dependencies"] as string[];
 
-  const cogPins = deps.filter((d) => parseRequirement(d)?.name === "cog");
-  expect(cogPins).toEqual([`cog==${cognix.cog.sdkVersion}`]);
+  // The SDK: exactly the pinned one, or the newest cog of coglet's line and the newest coglet.
+  const sdk = deps.filter((d) => ["cog", "coglet"].includes(parseRequirement(d)?.name ?? ""));
+  expect(sdk).toEqual(cognix.cog.sdkVersion === null ? ["cog>=0.17.0", "coglet"] : [`cog==${cognix.cog.sdkVersion}`]);
   expect(deps.filter((d) => parseRequirement(d)?.name === "pip")).toHaveLength(1);
-  // The model's own requirements, verbatim and in order (the SDK pin replaces any cog line).
+  // The model's own requirements, verbatim and in order (the SDK replaces any cog or coglet line).
   const own = cognix.python.requirements.filter((r) => {
     const name = parseRequirement(r)?.name;
-    return name !== "cog" && !(cognix.tensorflow !== null && name !== undefined && name.startsWith("tensorflow"));
+    return name !== "cog" && name !== "coglet" && !(cognix.tensorflow !== null && name !== undefined && name.startsWith("tensorflow"));
   });
   expect(deps.filter((d) => own.includes(d))).toEqual(own);
   if (cognix.tensorflow !== null) expect(deps).toContain(cognix.tensorflow.package);
@@ -145,11 +146,22 @@ describe("renderPyproject for each resolution case", () => {
     expect(table(checkInvariants(cfg), "project")["requires-python"]).toBe("==3.12.4");
   });
 
-  it("the cog SDK is pinned to build.sdk_version, replacing a cog requirement", () => {
-    const cfg = generateFrom(`build:\n  python_version: "3.11"\n  sdk_version: "0.16.8"\n  python_packages:\n    - cog==0.9.0\n    - numpy\n${predict}`);
+  it("the cog SDK is pinned to build.sdk_version, replacing cog and coglet requirements", () => {
+    const cfg = generateFrom(`build:\n  python_version: "3.11"\n  sdk_version: "0.16.8"\n  python_packages:\n    - cog==0.9.0\n    - coglet==0.1.0\n    - numpy\n${predict}`);
     const deps = table(checkInvariants(cfg), "project")["dependencies"] as string[];
-    expect(deps).toContain("cog==0.16.8");
-    expect(deps).not.toContain("cog==0.9.0");
+    expect(deps).toEqual(["numpy", "cog==0.16.8", "pip"]);
+  });
+
+  it("without build.sdk_version: the newest cog and coglet, whatever the requirements say", () => {
+    const cfg = generateFrom(`build:\n  python_version: "3.11"\n  python_packages:\n    - cog==0.9.0\n    - numpy\n${predict}`);
+    expect(cfg.cog.sdkVersion).toBeNull();
+    expect(table(checkInvariants(cfg), "project")["dependencies"]).toEqual(["numpy", "cog>=0.17.0", "coglet", "pip"]);
+  });
+
+  it("without build.sdk_version on Python 3.9: the last 0.16 SDK", () => {
+    const cfg = generateFrom(`build:\n  python_version: "3.9"\n  python_packages:\n    - numpy\n${predict}`);
+    expect(cfg.cog.sdkVersion).toBe("0.16.12");
+    expect(table(checkInvariants(cfg), "project")["dependencies"]).toEqual(["numpy", "cog==0.16.12", "pip"]);
   });
 });
 
@@ -185,6 +197,7 @@ describe("lock inputs and files", () => {
       { ...cfg, python: { ...cfg.python, version: "3.12" } },
       { ...cfg, python: { ...cfg.python, indexes: [{ name: "x", url: "https://example.com/simple", packages: [] }] } },
       { ...cfg, cog: { sdkVersion: "0.16.1" } },
+      { ...cfg, cog: { sdkVersion: "0.23.1" } },
     ];
     for (const v of variants) expect(lockInputsSha256(lockInputs(v))).not.toBe(base);
     // Fields that do not shape the lock leave it alone.

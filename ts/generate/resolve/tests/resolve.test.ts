@@ -289,15 +289,16 @@ describe("CPU builds", () => {
 });
 
 describe("cog SDK version", () => {
-  it("defaults to a pinned release and accepts an exact pin", () => {
-    expect(resolve(input(false, "3.9", [])).cogSdkVersion).toMatch(/^0\.16\.\d+$/);
+  it("defaults to the newest (null), the last 0.16 SDK on Python < 3.10, and accepts an exact pin", () => {
+    expect(resolve(input(false, "3.12", [])).cogSdkVersion).toBeNull();
+    expect(resolve(input(false, "3.9", [])).cogSdkVersion).toBe("0.16.12");
     expect(resolve(input(false, "3.12", [], { sdkVersion: at(8, "0.18.0a1", "sdk_version") })).cogSdkVersion).toBe("0.18.0a1");
   });
 
   it("rejects prerelease, non-versions, versions below 0.16.0, and 0.17+ on Python < 3.10", () => {
-    expect(failure(input(false, "3.12", [], { sdkVersion: at(8, "prerelease", "sdk_version") })).message).toContain("pin a version");
+    expect(failure(input(false, "3.12", [], { sdkVersion: at(8, "prerelease", "sdk_version") })).message).toContain('"prerelease" is not supported');
     expect(failure(input(false, "3.12", [], { sdkVersion: at(8, ">=0.16", "sdk_version") })).message).toContain("is not a version");
-    expect(failure(input(false, "3.12", [], { sdkVersion: at(8, "0.15.9", "sdk_version") })).message).toContain("below the minimum 0.16.0");
+    expect(failure(input(false, "3.12", [], { sdkVersion: at(8, "0.15.9", "sdk_version") })).message).toContain("below the minimum required version 0.16.0");
     expect(failure(input(false, "3.9", [], { sdkVersion: at(8, "0.17.0", "sdk_version") })).message).toContain("needs Python 3.10 or newer");
   });
 });
