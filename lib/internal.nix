@@ -10,7 +10,7 @@ let
   # the schema's properties).
   honouredBy = {
     formatVersion = "lib/internal.nix (readCognixJson)";
-    source = "modules/cog (staleness of cognix.json)";
+    source = "modules/cog (staleness of cognix.json: cog.yaml and the Python files the schema was read from)";
     python = "modules/python (version); requirements, indexes and options through pyproject.toml and uv.lock";
     gpu = "modules/cog, modules/cuda";
     cuda = "modules/cuda";
@@ -23,9 +23,10 @@ let
     concurrency = "modules/cog (COG_MAX_CONCURRENCY)";
     environment = "modules/cog (image environment)";
     weights = "modules/weights";
-    cog = "modules/cog (the SDK version label)";
+    cog = "pyproject.toml and uv.lock (the cog SDK pin); modules/cog (cog.sdkVersion without a lock)";
     image = "modules/image (the image name)";
     labels = "modules/cog (run.cog.config)";
+    openapiSchema = "modules/cog (cog.openapiSchema: /src/.cog/openapi_schema.json and the run.cog.openapi_schema label)";
     warnings = "modules/cog (printed when the image is built)";
   };
 in

@@ -1,6 +1,6 @@
 # cog.yaml semantics, read from the generated cognix.json (no YAML here, no
 # import-from-derivation). Evaluation needs `lib` only; `pkgs` is forced only
-# by the openapi schema derivation.
+# by the derivations (the openapi schema file, build.run).
 { lib, config, pkgs, ... }:
 let
   inherit (lib) mkOption mkDefault types literalExpression;
@@ -19,6 +19,40 @@ let
 
   # The image's variables minus those that would point the build at image paths.
   buildEnv = removeAttrs config.image.env [ "PATH" "LD_LIBRARY_PATH" ];
+
+  # The SDK uv.lock installs; without a lock, the one cognix.json pins.
+  lockedSdk =
+    if config.python.uvLock != null then
+      config.python.locked.versions.cog
+        or (throw "cognix: ${toString config.python.uvLock} has no cog package; run `cognix lock` again.")
+    else if settings.cog.sdkVersion != null then settings.cog.sdkVersion
+    else throw "cognix: the cog SDK version is known once the model is locked; run `cognix lock` (or set cog.sdkVersion).";
+
+  # MAJOR.MINOR.PATCH, as Cog compares SDK versions (pre-release suffixes ignored).
+  sdkRelease = v: let m = builtins.match "([0-9]+(\\.[0-9]+)?(\\.[0-9]+)?).*" v; in if m == null then v else builtins.head m;
+
+  # What the schema's info.version says: coglet's SDKs take the Cog version
+  # (as Cog writes its own), the Python server of older SDKs wrote "0.1.0".
+  schemaVersion = if cfg.server == "legacy" then "0.1.0" else cfg.version;
+
+  # The document cognix.json holds, with info.version, as canonical JSON. Node
+  # reads it from the file: Nix would round floats when writing JSON.
+  writeSchema = builtins.toFile "write-openapi-schema.mjs" ''
+    import { readFileSync, writeFileSync } from "node:fs";
+    const [cognixJson, version, out] = process.argv.slice(2);
+    const sorted = (v) => Array.isArray(v) ? v.map(sorted)
+      : v !== null && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])]))
+      : v;
+    const doc = JSON.parse(readFileSync(cognixJson, "utf8")).openapiSchema;
+    doc.info = { ...doc.info, version };
+    writeFileSync(out, JSON.stringify(sorted(doc), null, 2) + "\n");
+  '';
+
+  pythonFiles = settings.source.pythonFiles or [ ];
+  pythonFileFresh = f:
+    let file = cfg.src + "/${f.path}"; in
+    if f.sha256 == null then !(builtins.pathExists file)
+    else builtins.pathExists file && builtins.hashFile "sha256" file == f.sha256;
 in
 {
   options.cog = {
@@ -70,15 +104,33 @@ in
     };
     sdkVersion = mkOption {
       type = types.str;
-      description = "Version of the cog Python SDK in the environment.";
-      defaultText = literalExpression "cog.config.cog.sdkVersion";
-      example = "0.16.8";
+      description = ''
+        Version of the cog Python SDK in the environment: the one uv.lock
+        installs (without a lock, the one cognix.json pins).
+      '';
+      defaultText = literalExpression "python.locked.versions.cog";
+      example = "0.23.1";
+    };
+    server = mkOption {
+      type = types.enum [ "coglet" "legacy" ];
+      readOnly = true;
+      default = if builtins.compareVersions (sdkRelease cfg.sdkVersion) "0.17.0" < 0 then "legacy" else "coglet";
+      defaultText = literalExpression "\"coglet\" from cog.sdkVersion 0.17.0, \"legacy\" below";
+      description = ''
+        What serves predictions, as `python -m cog.server.http` starts it:
+        coglet (cog SDK 0.17 and later; it reads /src/.cog/openapi_schema.json
+        and COG_PREDICT_TYPE_STUB) or the SDK's own Python server.
+      '';
     };
     version = mkOption {
       type = types.str;
-      description = "Value of the `run.cog.version` label (the Cog version the image is compatible with).";
+      description = ''
+        Value of the `run.cog.version` label (the Cog version the image is
+        compatible with), and the schema's `info.version` for an SDK served
+        by coglet.
+      '';
       defaultText = literalExpression "cog.sdkVersion";
-      example = "0.16.8";
+      example = "0.23.1";
     };
     configLabel = mkOption {
       type = types.str;
@@ -121,11 +173,14 @@ in
     openapiSchema = mkOption {
       type = types.package;
       description = ''
-        A derivation whose output is the predictor's OpenAPI schema (JSON), produced
-        during the build by running `python -m cog.command.openapi_schema` in the
-        model's environment with the model directory as working directory.
+        A derivation whose output is the predictor's OpenAPI schema (JSON): the
+        document `cognix generate` read statically from predict.py (and
+        train.py) into cognix.json, with `info.version` set (`cog.version`
+        for coglet, "0.1.0" for the legacy server). No Python runs for it.
+        The image has it as /src/.cog/openapi_schema.json and in the
+        `run.cog.openapi_schema` label.
       '';
-      defaultText = literalExpression "pkgs.runCommand \"openapi-schema.json\" { } \"cd \${cog.source}; \${python.venv}/bin/python -m cog.command.openapi_schema > $out\"";
+      defaultText = literalExpression "cog.config.openapiSchema with info.version, as canonical JSON";
     };
   };
 
@@ -137,7 +192,7 @@ in
     cog.concurrency = mkDefault settings.concurrency.max;
     cog.environment = lib.mapAttrs (_: mkDefault) settings.environment;
     cog.gpu = mkDefault settings.gpu;
-    cog.sdkVersion = mkDefault settings.cog.sdkVersion;
+    cog.sdkVersion = mkDefault lockedSdk;
     cog.version = mkDefault cfg.sdkVersion;
     cog.configLabel = mkDefault settings.labels."run.cog.config";
     cog.source = mkDefault (cognixLib.source.filter {
@@ -159,12 +214,13 @@ in
           env = buildEnv;
         }}/src";
 
-    cog.openapiSchema = mkDefault (pkgs.runCommand "openapi-schema.json" { } ''
-        export HOME="$TMPDIR" PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
-        ${lib.concatStrings (lib.mapAttrsToList (n: v: "export ${lib.escapeShellArg n}=${lib.escapeShellArg v}\n") buildEnv)}
-        cd ${cfg.builtSource}
-        ${config.python.venv}/bin/python -m cog.command.openapi_schema > "$out"
-      '');
+    cog.openapiSchema = mkDefault (
+      if (settings.openapiSchema or null) == null then
+        throw "cognix: ${toString cfg.cognixJson} has no OpenAPI schema: cog.yaml names neither predict nor train, and Cog builds no image without one."
+      else
+        pkgs.runCommand "openapi-schema.json" { } ''
+          ${config.image.nodejs}/bin/node ${writeSchema} ${builtins.path { path = cfg.cognixJson; name = "cognix.json"; }} ${lib.escapeShellArg schemaVersion} "$out"
+        '');
 
     weights.declared = mkDefault (settings.weights or [ ]);
     weights.lockFile = mkDefault (if builtins.pathExists weightsLock then weightsLock else null);
@@ -200,6 +256,13 @@ in
             || builtins.hashFile "sha256" cogYaml == settings.source.cogYamlSha256;
           message = "${toString cfg.cognixJson} is stale: ${settings.source.cogYaml} changed since it was generated. Run `cognix generate` again.";
         }
-      ];
+      ]
+      # The schema in cognix.json was read from these files.
+      ++ map
+        (f: {
+          assertion = pythonFileFresh f;
+          message = "${toString cfg.cognixJson} is stale: ${f.path} ${if f.sha256 == null then "appeared" else if builtins.pathExists (cfg.src + "/${f.path}") then "changed" else "disappeared"} since the OpenAPI schema was read. Run `cognix generate` again.";
+        })
+        pythonFiles;
   };
 }

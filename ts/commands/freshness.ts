@@ -21,5 +21,5 @@ export function assertCognixJsonFresh(modelDir: string, cwd: string): void {
     throw new CognixError({ file, message: `missing: ${regen}` });
   }
   const expected = generateIn(modelDir, shown).json;
-  if (current !== expected) throw new CognixError({ file, message: `stale: cog.yaml or its requirements changed since it was generated; ${regen}` });
+  if (current !== expected) throw new CognixError({ file, message: `stale: cog.yaml, its requirements or the Python files its schema was read from changed since it was generated; ${regen}` });
 }

@@ -5,6 +5,7 @@ import { CognixError, formatProblem, type Problem } from "../util/errors.ts";
 import { validateAgainst } from "../schema/validators.ts";
 import { mapSystemPackages } from "./apt/index.ts";
 import { mergeIndexes } from "./indexes.ts";
+import { predictorSchema } from "./predictor-schema.ts";
 import { COG_YAML, readCogConfig, sortProblems, type CogInput } from "./read-config.ts";
 import { cogConfigLabel } from "./resolve/cog-config.ts";
 import { resolve, type Resolved } from "./resolve/index.ts";
@@ -70,6 +71,10 @@ export function generate(dir: string): Generated {
   const indexes = mergeIndexes(resolved.indexes, [...req.indexUrls, ...req.extraIndexUrls], problems);
   if (problems.length > 0) throw new CognixError(sortProblems(problems));
 
+  const schema = predictorSchema(root, input, { max: input.concurrencyMax, loc: input.concurrencyLoc });
+  // Cog bakes a concurrency @cog.concurrent sets into the image and its run.cog.config.
+  const labelled = schema.concurrencyFromDecorator ? { ...input.raw, concurrency: { max: schema.concurrencyMax } } : input.raw;
+
   const warnings = [
     ...input.warnings.map(formatProblem),
     ...req.indexUrls.map((u) => formatProblem({ ...u.loc, message: "--index-url is used as an extra index beside PyPI" })),
@@ -85,6 +90,7 @@ export function generate(dir: string): Generated {
       requirementsFile: input.requirementsFile,
       requirementsSha256: input.requirementsFile !== null ? (mainFile?.sha256 ?? null) : null,
       requirementsIncludes: included.map((f) => ({ path: f.path, sha256: f.sha256 })),
+      pythonFiles: schema.files,
     },
     python: {
       version: input.python.value,
@@ -101,12 +107,13 @@ export function generate(dir: string): Generated {
     run: input.run,
     predict: input.predict,
     train: input.train,
-    concurrency: { max: input.concurrencyMax },
+    concurrency: { max: schema.concurrencyMax },
     environment: input.environment,
     weights: input.weights,
     cog: { sdkVersion: resolved.cogSdkVersion },
     image: input.image,
-    labels: { "run.cog.config": cogConfigLabel(input.raw, resolved) },
+    labels: { "run.cog.config": cogConfigLabel(labelled, resolved) },
+    openapiSchema: schema.document,
     warnings,
   };
 

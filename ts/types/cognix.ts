@@ -38,6 +38,16 @@ export interface CognixConfig {
       path: string;
       sha256: string;
     }[];
+    /**
+     * The Python files `openapiSchema` was read from, sorted by path, so a change in any of them marks this file stale. sha256 is null for a module that was looked for and not found (adding it could change the schema).
+     */
+    pythonFiles?: {
+      /**
+       * Relative to the model directory.
+       */
+      path: string;
+      sha256: string | null;
+    }[];
   };
   python: {
     /**
@@ -143,9 +153,9 @@ export interface CognixConfig {
   }[];
   cog: {
     /**
-     * Version of the cog Python SDK to install (build.sdk_version, or cognix's pinned default).
+     * The exact cog Python SDK to install (build.sdk_version, or 0.16.12 for a Python older than 3.10), or null for the newest cog and coglet, which uv.lock pins when the model is locked. Below 0.17 the image runs the SDK's Python server, from 0.17 coglet.
      */
-    sdkVersion: string;
+    sdkVersion: string | null;
   };
   /**
    * cog.yaml `image` (or `model`): the default push reference.
@@ -156,6 +166,23 @@ export interface CognixConfig {
    */
   labels: {
     "run.cog.config": string;
+  };
+  /**
+   * The OpenAPI 3.0.2 document of `predict` (and `train`), read from the Python source without running it, as Cog's static schema generator reads it; null when cog.yaml names neither. The build sets `info.version` (the cog SDK's version from uv.lock; "0.1.0", as its own server writes, for an SDK below 0.17) and writes it to /src/.cog/openapi_schema.json and the run.cog.openapi_schema label.
+   */
+  openapiSchema: null | {
+    openapi: "3.0.2";
+    info: {
+      title: "Cog";
+      [k: string]: unknown | undefined;
+    };
+    paths: {
+      [k: string]: unknown | undefined;
+    };
+    components: {
+      [k: string]: unknown | undefined;
+    };
+    [k: string]: unknown | undefined;
   };
   /**
    * Deprecation and compatibility warnings emitted while generating.

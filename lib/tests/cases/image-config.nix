@@ -2,11 +2,12 @@
 # package set; store hashes replaced by HASH.
 let
   h = import ../harness.nix { };
-  of = src: rev:
-    let c = (h.evalStub { inherit src rev; }).config; in
+  of = src: rev: modules:
+    let c = (h.evalStub { inherit src rev modules; }).config; in
     h.scrub { config = c.image.config; root = c.image.root; };
 in
 {
-  minimal = of (h.examples + "/minimal") null;
-  gpu = of (h.examples + "/gpu") "0123456789abcdef0123456789abcdef01234567";
+  minimal = of (h.examples + "/minimal") null [ ];
+  # No uv.lock (its torch index is out of reach here): the SDK is given.
+  gpu = of (h.examples + "/gpu") "0123456789abcdef0123456789abcdef01234567" [{ cog.sdkVersion = "0.23.1"; }];
 }

@@ -72,6 +72,7 @@ export function makeStubFlake(root: string): StubFlake {
     modules = [{
       python.venv = nixpkgs.legacyPackages.x86_64-linux.fakePython;
       python.pipFreeze = "pillow==10.4.0";
+      cog.sdkVersion = "0.23.1";
     }];
   };
 }

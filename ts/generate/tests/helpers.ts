@@ -45,6 +45,9 @@ export function copyFixture(rel: string): { dir: string; cleanup: () => void } {
  * Real-world fixtures keep no upstream Python code: `python-names.json` lists
  * each module's top-level names (data), and this writes a module binding
  * exactly those names, which is all the predictor reference check reads.
+ * Each is a stand-in class whose predict() and train() the schema generator
+ * can read (the fixtures keep no signatures), async so that any concurrency
+ * is allowed.
  */
 function writePythonStubs(dir: string): void {
   const list = join(dir, "python-names.json");
@@ -53,7 +56,7 @@ function writePythonStubs(dir: string): void {
   for (const [file, names] of Object.entries(modules)) {
     const path = join(dir, file);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, names.map((n) => `${n} = None\n`).join(""));
+    writeFileSync(path, names.map((n) => `class ${n}:\n    async def predict(self) -> str: ...\n    async def train(self) -> str: ...\n`).join(""));
   }
   rmSync(list);
 }

@@ -50,7 +50,7 @@ describe("generate refuses hostile files before reading them", () => {
     mkdirSync(outside);
     writeFileSync(join(dir, "cog.yaml"), COG_YAML);
     writeFileSync(join(dir, "requirements.txt"), "numpy==1.26.4\n");
-    writeFileSync(join(dir, "predict.py"), "class Predictor:\n    pass\n");
+    writeFileSync(join(dir, "predict.py"), "class Predictor:\n    def predict(self) -> str: ...\n");
     return { dir, outside };
   }
 

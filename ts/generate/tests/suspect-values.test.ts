@@ -21,7 +21,7 @@ function model(cogYaml: string | Buffer, files: Record<string, string | Buffer> 
   const dir = join(base, "model");
   mkdirSync(dir);
   writeFileSync(join(dir, "cog.yaml"), cogYaml);
-  writeFileSync(join(dir, "predict.py"), "class Predictor:\n    pass\n");
+  writeFileSync(join(dir, "predict.py"), "class Predictor:\n    async def predict(self) -> str: ...\n");
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   return dir;
 }
