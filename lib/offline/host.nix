@@ -38,6 +38,7 @@ let
       name,
       copies ? [ ],
       debs ? [ ],
+      optional ? [ ],
       # Host directories (as dpkg lists them) → where their files go in $out.
       dirs ? {
         "/usr/bin" = "bin";
@@ -57,7 +58,7 @@ let
     runCommand name
       {
         spec = builtins.toJSON {
-          inherit copies debs dirs providers interpreter patch;
+          inherit copies debs dirs providers interpreter patch optional;
         };
         passAsFile = [ "spec" ];
         inherit passthru;
@@ -145,6 +146,8 @@ let
             ];
           }
         ];
+        # Extension modules are optional in CPython (nis without libnsl, …).
+        optional = [ "lib/${interpreterName}/lib-dynload/*" ];
         postCopy = ''
           mkdir -p "$out/lib/${interpreterName}/site-packages"
           ln -s ${interpreterName} "$out/bin/python3"
@@ -211,6 +214,7 @@ let
 in
 {
   inherit
+    hostCopy
     glibc
     gccLib
     fromDebian

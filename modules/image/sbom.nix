@@ -42,6 +42,11 @@ let
         (outputsOf item.drv)))
     closure;
 
+  # No lock (a `python.venv` given by hand) means no list of distributions.
+  lockedPackages =
+    let r = builtins.tryEval (builtins.seq (builtins.length config.python.packages) config.python.packages); in
+    if r.success then r.value else [ ];
+
   # The file pyproject.nix installed: fetchurl's URL and hash (uv.lock's).
   python = map
     (p:
@@ -57,7 +62,7 @@ let
       }
       // lib.optionalAttrs (builtins.isString url) { url = discard url; }
       // lib.optionalAttrs (builtins.isString hash && hash != "") { sha256 = hash; })
-    (config.python.packages or [ ]);
+    lockedPackages;
 
   buildPaths = lib.listToAttrs (map (w: lib.nameValuePair w.name (discard "${w.path}")) config.weights.buildTimePaths);
   weights = lib.mapAttrsToList

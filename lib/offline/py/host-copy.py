@@ -16,7 +16,9 @@ Usage: host-copy.py SPEC.json (the output is $out), where SPEC is
    "dirs": {host directory as dpkg lists it: where its files go in out},
    "providers": [store paths whose lib/ is searched before bundling],
    "interpreter": path of ld-linux in the glibc store path, or null,
-   "patch": true to bundle and rewrite ELF files}
+   "patch": true to bundle and rewrite ELF files,
+   "optional": [fnmatch patterns of ELF files left out when the host lacks
+                a library they load]}
 """
 
 import fnmatch
@@ -123,8 +125,15 @@ def main():
     for path in originals:
         found, missing = needed_from_host(path)
         missing = [m for m in missing if m not in provided and not os.path.exists(os.path.join(libdir, m))]
+        rel = os.path.relpath(path, out)
+        if missing and excluded(rel, spec.get("optional", [])):
+            # An optional module (as CPython's extensions are): left out, as
+            # a build without that library leaves it out.
+            print(f"host-copy: leaving out {rel}: it needs {', '.join(missing)}, which this machine does not have", file=sys.stderr)
+            os.remove(path)
+            continue
         if missing:
-            fail(f"{os.path.relpath(path, out)} needs {', '.join(missing)}, which this machine does not have")
+            fail(f"{rel} needs {', '.join(missing)}, which this machine does not have")
         for soname, host_path in sorted(found.items()):
             if soname in provided or os.path.exists(os.path.join(libdir, soname)):
                 continue
