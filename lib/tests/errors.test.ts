@@ -69,7 +69,7 @@ describe.skipIf(!libOk)("Nix errors", () => {
   it("instantiates the GPU example with the CUDA libraries (the lib outputs) in the closure roots", () => {
     const r = evalWith(
       `let i = h.cognix.mkCogImage { pkgs = h.stub; src = ${join(examples, "gpu")}; ` +
-        `modules = [ { python.venv = h.stub.fakePython; python.pipFreeze = ""; } ]; }; ` +
+        `modules = [ { python.venv = h.stub.fakePython; python.pipFreeze = ""; cog.sdkVersion = "0.23.1"; } ]; }; ` +
         `in { drv = i.drvPath; roots = map (p: p.name) i.config.cuda.packages; ` +
         `libs = builtins.length (builtins.filter (d: builtins.match "/nix/store/.*-lib/lib" d != null) ` +
         `(h.lib.splitString ":" (builtins.replaceStrings [ "LD_LIBRARY_PATH=" ] [ "" ] ` +

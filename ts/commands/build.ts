@@ -1,5 +1,6 @@
 import { readlinkSync } from "node:fs";
 import { resolve } from "node:path";
+import { writeFileAtomic } from "../util/atomic-write.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
 import { CognixError } from "../util/errors.ts";
 import { flag, parseCommandArgs, stringOption } from "./args.ts";
@@ -7,6 +8,7 @@ import { processContext, progress, type Context } from "./context.ts";
 import { assertCognixJsonFresh } from "./freshness.ts";
 import { modelDirOf } from "./model-dir.ts";
 import { currentSystem, listPackages, nixError, requireFlake, requireModel, runNix } from "./nix.ts";
+import { readImageSpec } from "./result.ts";
 import { runCommand } from "./run-command.ts";
 
 export const BUILD_HELP = `Usage: cognix build [NAME] [options] [-- NIX_ARGS...]
@@ -16,13 +18,16 @@ Builds model NAME (default: "default") of the flake with \`nix build\`.
 Before building, checks that the model's cognix.json matches its cog.yaml.
 
 Options:
-  -C, --flake DIR    the flake directory (default: the current directory)
-  -o, --out-link L   where to put the result symlink (default: ./result)
-      --system SYS   the Nix system to build for (default: this machine's)
-      --no-check     skip the cognix.json staleness check
-      --json         print {ok, model, outPath, outLink, system} on stdout
-  -h, --help         show this help
-  -- NIX_ARGS        passed to nix (e.g. --offline, --override-input cognix ../cognix)
+  -C, --flake DIR          the flake directory (default: the current directory)
+  -o, --out-link L         where to put the result symlink (default: ./result)
+      --system SYS         the Nix system to build for (default: this machine's)
+      --openapi-schema F   also write the image's OpenAPI schema (its
+                           run.cog.openapi_schema label, the document in
+                           /src/.cog/openapi_schema.json) to file F
+      --no-check           skip the cognix.json staleness check
+      --json               print {ok, model, outPath, outLink, system} on stdout
+  -h, --help               show this help
+  -- NIX_ARGS              passed to nix (e.g. --offline, --override-input cognix ../cognix)
 
 Exit codes: 0 built, 1 error (no flake, unknown model, stale cognix.json,
 build failure), 2 usage, 70 internal error.
@@ -58,6 +63,24 @@ export async function buildModel(
   return { model: opts.name, system: opts.system, outLink, outPath: readlinkSync(outLink) };
 }
 
+/**
+ * Writes the built image's OpenAPI schema to `file`, read back from its
+ * label, so it is the document the image serves; canonical JSON, the bytes
+ * of /src/.cog/openapi_schema.json.
+ */
+export async function writeOpenApiSchema(ctx: Context, outLink: string, file: string): Promise<void> {
+  const spec = await readImageSpec(ctx, outLink);
+  const label = spec.config.Labels?.["run.cog.openapi_schema"];
+  if (label === undefined) throw new CognixError({ file: outLink, message: "the image has no run.cog.openapi_schema label" });
+  let doc: unknown;
+  try {
+    doc = JSON.parse(label);
+  } catch (err) {
+    throw new CognixError({ file: outLink, message: `the image's run.cog.openapi_schema label is not JSON: ${(err as Error).message}` });
+  }
+  writeFileAtomic(resolve(ctx.cwd, file), canonicalJson(doc));
+}
+
 /** `cognix build [NAME]`: nix build of one model of the flake. */
 export async function buildCommand(argv: string[], ctx: Context = processContext()): Promise<number> {
   return runCommand(ctx, argv, async () => {
@@ -67,6 +90,7 @@ export async function buildCommand(argv: string[], ctx: Context = processContext
         flake: { type: "string", short: "C" },
         "out-link": { type: "string", short: "o" },
         system: { type: "string" },
+        "openapi-schema": { type: "string" },
         "no-check": { type: "boolean" },
         json: { type: "boolean" },
       },
@@ -87,6 +111,8 @@ export async function buildCommand(argv: string[], ctx: Context = processContext
       extraArgs: p.rest,
       quiet: json,
     });
+    const schemaFile = stringOption(p, "openapi-schema");
+    if (schemaFile !== undefined) await writeOpenApiSchema(ctx, result.outLink, schemaFile);
     if (json) ctx.stdout.write(canonicalJson({ ok: true, ...result }));
     else ctx.stdout.write(`${result.outPath}\n`);
     return 0;
