@@ -127,7 +127,7 @@ let
   sbomInputs = import ./sbom.nix {
     inherit lib pkgs config;
     roots = [ config.python.venv config.python.interpreter profile srcWithSchema cfg.tini cfg.cacert cfg.shell cfg.coreutils (pkgs.glibc or null) ]
-      ++ cfg.systemPackages ++ cfg.contents ++ map (p: p.package) (config.python.packages or [ ])
+      ++ cfg.systemPackages ++ cfg.contents
       # What wheels are patched to load (auto-patchelf), reached through no input list.
       ++ (pkgs.pythonManylinuxPackages.manylinux2014 or [ ]);
   };

@@ -23,9 +23,10 @@ let
     let outs = d.outputs or [ "out" ]; in
     builtins.filter (o: ok o.outPath) (map (o: d.${o} or d) outs);
 
-  # Every derivation reachable from the roots through inputsOf, once.
+  # Every derivation reachable from the roots (and the locked distributions)
+  # through inputsOf, once.
   closure = builtins.genericClosure {
-    startSet = map (d: { key = discard d.outPath; drv = d; }) (builtins.filter isDrv roots);
+    startSet = map (d: { key = discard d.outPath; drv = d; }) (builtins.filter isDrv (roots ++ map (p: p.package) lockedPackages));
     operator = item: map (d: { key = discard d.outPath; drv = d; }) (builtins.filter (d: ok d.outPath) (inputsOf item.drv));
   };
 

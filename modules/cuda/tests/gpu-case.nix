@@ -30,6 +30,9 @@ let
         else
           [ { python.uvLock = lock + "/uv.lock"; python.pyproject = lock + "/pyproject.toml"; } ]
       )
+      # A stand-in environment, or a fixture lock without the cog SDK: the
+      # SDK version the lock would give is stated.
+      ++ [ { cog.sdkVersion = "0.23.1"; } ]
       ++ modules;
   };
   c = image.config;

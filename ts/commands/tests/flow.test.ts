@@ -85,7 +85,7 @@ describe.skipIf(missing.length > 0)("commands on a flake built with the stub pac
     spawnSync("cp", ["-r", flake.model, copy]);
     rmSync(join(copy, "result"), { force: true });
     rmSync(join(copy, "result2"), { force: true });
-    appendFileSync(join(copy, "cog.yaml"), "concurrency:\n  max: 3\n");
+    appendFileSync(join(copy, "cog.yaml"), "environment:\n  - STALE=1\n");
     const c = capture(copy);
     expect(await buildCommand(offline, c.ctx)).toBe(1);
     expect(c.err()).toMatch(/cognix\.json: stale: .*run `cognix generate`/);
