@@ -19,7 +19,7 @@ import { compressToFile } from "../ts/registry/compress.ts";
 import { buildManifest, OCI_CONFIG, OCI_MANIFEST } from "../ts/registry/manifest.ts";
 import { mapPool } from "../ts/registry/pool.ts";
 import { pushImageWith, type PushOptions } from "../ts/registry/push.ts";
-import { defaultRetryPolicy } from "../ts/registry/retry.ts";
+import { defaultRetryPolicy } from "../ts/http/retry.ts";
 import { haveTool, REGISTRY_BIN, startRegistry } from "../ts/registry/tests/helpers/registry.ts";
 import { makeImage, sha256 } from "../ts/registry/tests/helpers/tar.ts";
 

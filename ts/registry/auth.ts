@@ -1,15 +1,19 @@
 import { CognixError } from "../util/errors.ts";
 import type { Credentials } from "./credentials.ts";
-import { header, send, type Agents, type HttpLimits, type HttpResponse } from "./http.ts";
+import type { Agents } from "../http/agents.ts";
+import { HttpError } from "../http/errors.ts";
+import { send } from "../http/exchange.ts";
+import type { Limits } from "../http/limits.ts";
+import { parseRetryAfter } from "../http/retry.ts";
+import { header, type HttpResponse } from "../http/types.ts";
 import { isLoopbackHost } from "./reference.ts";
-import { parseRetryAfter, TransientError } from "./retry.ts";
 import type { Challenge } from "./www-authenticate.ts";
 
 export interface AuthContext {
   host: string;
   insecure: boolean;
   agents: Agents;
-  limits: HttpLimits;
+  limits: Limits;
   /** Loaded on first need, once. */
   credentials: () => Promise<Credentials | undefined>;
   /** File named in messages about bad or missing credentials. */
@@ -101,8 +105,7 @@ export class Authenticator {
         form.set("scope", allScopes.join(" "));
         res = await send(
           { method: "POST", url, headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: Buffer.from(form.toString()) },
-          this.ctx.agents,
-          this.ctx.limits,
+          { agents: this.ctx.agents, limits: this.ctx.limits },
         );
       } else {
         if (ch.params.service) url.searchParams.set("service", ch.params.service);
@@ -111,7 +114,7 @@ export class Authenticator {
         if (creds?.username !== undefined && creds.password !== undefined) {
           headers.Authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString("base64")}`;
         }
-        res = await send({ method: "GET", url, headers }, this.ctx.agents, this.ctx.limits);
+        res = await send({ method: "GET", url, headers }, { agents: this.ctx.agents, limits: this.ctx.limits });
       }
     } catch (err) {
       if (err instanceof CognixError) throw err;
@@ -123,7 +126,7 @@ export class Authenticator {
       throw creds === undefined ? this.authMissing(res.status) : this.authFailed(res.status);
     }
     if (res.status >= 500 || res.status === 429) {
-      throw new TransientError(`token server ${url.host} for ${this.ctx.host} answered ${res.status}`, parseRetryAfter(header(res, "retry-after")));
+      throw new HttpError(res.status, `token server ${url.host} for ${this.ctx.host} answered ${res.status}`, parseRetryAfter(header(res, "retry-after")));
     }
     if (res.status < 200 || res.status >= 300) {
       throw new CognixError({ message: `token server ${url.host} for ${this.ctx.host} answered ${res.status}` });

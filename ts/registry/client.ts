@@ -3,8 +3,13 @@ import type { Readable } from "node:stream";
 import { CognixError } from "../util/errors.ts";
 import { Authenticator } from "./auth.ts";
 import type { Credentials } from "./credentials.ts";
-import { Agents, DEFAULT_LIMITS, header, send, type HttpLimits, type HttpRequest, type HttpResponse } from "./http.ts";
-import { backoffDelay, errorCode, isTransient, parseRetryAfter, retryAfterTooLong, TransientError, withRetry, type RetryPolicy } from "./retry.ts";
+import { Agents } from "../http/agents.ts";
+import { errorCode, HttpError, isTransient, TransientError } from "../http/errors.ts";
+import { send } from "../http/exchange.ts";
+import { REGISTRY_LIMITS, type Limits } from "../http/limits.ts";
+import { REDIRECT_STATUSES } from "../http/redirects.ts";
+import { backOff, parseRetryAfter, withRetry, type RetryPolicy } from "../http/retry.ts";
+import { header, type HttpRequest, type HttpResponse } from "../http/types.ts";
 import { parseChallenge } from "./www-authenticate.ts";
 
 export const MANIFEST_ACCEPT = [
@@ -23,8 +28,8 @@ export interface ClientOptions {
   credentialFile: string;
   /** Told about each retry, for progress output. */
   onRetry?: (what: string, err: unknown, attempt: number, delayMs: number) => void;
-  /** Deadlines of each exchange (DEFAULT_LIMITS when absent). */
-  limits?: HttpLimits;
+  /** Deadlines of each exchange (REGISTRY_LIMITS when absent). */
+  limits?: Limits;
 }
 
 export interface FetchedManifest {
@@ -44,12 +49,12 @@ export class RegistryClient {
   readonly agents: Agents;
   private readonly auth: Authenticator;
   private readonly base: string;
-  private readonly limits: HttpLimits;
+  private readonly limits: Limits;
 
   constructor(private readonly opts: ClientOptions) {
     this.agents = new Agents(opts.maxSockets);
     this.base = `${opts.insecure ? "http" : "https"}://${opts.host}`;
-    this.limits = opts.limits ?? DEFAULT_LIMITS;
+    this.limits = opts.limits ?? REGISTRY_LIMITS;
     this.auth = new Authenticator({
       host: opts.host,
       insecure: opts.insecure,
@@ -97,7 +102,8 @@ export class RegistryClient {
       if (res.status === 401) throw this.auth.authFailed(401);
     }
     if (res.status >= 500 || res.status === 429) {
-      throw new TransientError(
+      throw new HttpError(
+        res.status,
         `${req.method} ${req.url.pathname} on ${this.opts.host} answered ${res.status}${registryMessage(res)}`,
         parseRetryAfter(header(res, "retry-after")),
       );
@@ -113,7 +119,7 @@ export class RegistryClient {
       });
     }
     if (res.status >= 500 || res.status === 429) {
-      throw new TransientError(`${req.method} ${req.url.pathname} on ${req.url.host} answered ${res.status}`, parseRetryAfter(header(res, "retry-after")));
+      throw new HttpError(res.status, `${req.method} ${req.url.pathname} on ${req.url.host} answered ${res.status}`, parseRetryAfter(header(res, "retry-after")));
     }
     return res;
   }
@@ -141,7 +147,7 @@ export class RegistryClient {
     const headers = { ...req.headers };
     if (authorization !== undefined) headers.Authorization = authorization;
     try {
-      return await send({ ...req, headers }, this.agents, this.limits);
+      return await send({ ...req, headers }, { agents: this.agents, limits: this.limits });
     } catch (err) {
       if (err instanceof CognixError) throw err;
       const code = errorCode(err) ?? "";
@@ -183,7 +189,7 @@ export class RegistryClient {
   /** GET a small blob (a config), following redirects to blob storage, verifying its digest. */
   async getBlob(name: string, digest: string): Promise<Buffer | undefined> {
     let res = await this.request({ method: "GET", url: this.url(`/v2/${name}/blobs/${digest}`) }, [pullScope(name)]);
-    for (let hops = 0; hops < 5 && [301, 302, 303, 307, 308].includes(res.status); hops++) {
+    for (let hops = 0; hops < 5 && REDIRECT_STATUSES.includes(res.status); hops++) {
       const loc = header(res, "location");
       if (loc === undefined) break;
       const target = new URL(loc, res.url);
@@ -191,8 +197,8 @@ export class RegistryClient {
       res = await withRetry(
         this.opts.retry,
         async () => {
-          const r = await send({ method: "GET", url: target }, this.agents, this.limits);
-          if (r.status >= 500 || r.status === 429) throw new TransientError(`GET ${target.host} answered ${r.status}`);
+          const r = await send({ method: "GET", url: target }, { agents: this.agents, limits: this.limits });
+          if (r.status >= 500 || r.status === 429) throw new HttpError(r.status, `GET ${target.host} answered ${r.status}`);
           return r;
         },
         (err, n) => this.giveUp(`GET blob ${digest}`, err, n),
@@ -291,12 +297,14 @@ export class RegistryClient {
         offset = rangeEnd(res) ?? end;
       } catch (err) {
         if (!isTransient(err) || err instanceof SessionLostError) throw err;
-        failures++;
-        const tooLong = retryAfterTooLong(this.opts.retry, err);
-        if (tooLong !== undefined) throw this.giveUp(`upload of ${digest}`, tooLong, failures);
-        if (failures >= this.opts.retry.attempts) throw this.giveUp(`upload of ${digest}`, err, failures);
-        this.opts.onRetry?.(`PATCH ${url.pathname}`, err, failures, 0);
-        await this.opts.retry.sleep(backoffDelay(this.opts.retry, failures, err instanceof TransientError ? err.retryAfterMs : undefined));
+        const what = `PATCH ${url.pathname}`;
+        await backOff(
+          this.opts.retry,
+          err,
+          ++failures,
+          (last, n) => this.giveUp(`upload of ${digest}`, last, n),
+          (e, attempt, delay) => this.opts.onRetry?.(what, e, attempt, delay),
+        );
         // Ask where the session stands; anything but 204 means start over.
         const status = await this.exchange({ method: "GET", url }, scopes).catch(() => undefined);
         if (status?.status !== 204) throw new SessionLostError(digest, status?.status);

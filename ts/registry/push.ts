@@ -9,7 +9,8 @@ import { CognixError } from "../util/errors.ts";
 import { RegistryClient } from "./client.ts";
 import { chooseCompression, compressToFile, compressionOf, LAYER_MEDIA_TYPES, type Compression } from "./compress.ts";
 import { findCredentials, primaryCredentialFile } from "./credentials.ts";
-import { DEFAULT_LIMITS } from "./http.ts";
+import { REGISTRY_LIMITS } from "../http/limits.ts";
+import { defaultRetryPolicy, withRetry, type RetryPolicy } from "../http/retry.ts";
 import { defaultCacheDir, DigestCache } from "./digest-cache.ts";
 import { buildManifest, diffIdsOf, mappingsFrom, OCI_CONFIG, OCI_MANIFEST, parseImageManifest, type Descriptor, type LayerMapping } from "./manifest.ts";
 import { mapPool } from "./pool.ts";
@@ -17,7 +18,6 @@ import { silentProgress, TtyProgress, type Progress } from "../util/progress.ts"
 import { formatReference, parseReference, type ImageReference } from "./reference.ts";
 import type { ReferrerArtifact } from "./referrers.ts";
 import { pushReferrers, type ReferrerResult } from "./referrers-push.ts";
-import { defaultRetryPolicy, withRetry, type RetryPolicy } from "./retry.ts";
 
 /** Pushes an image (config + uncompressed layer tars) to an OCI registry. */
 export interface PushLayer {
@@ -117,7 +117,7 @@ export async function pushImageWith(opts: PushOptions, overrides: Partial<PushDe
     credentials: () => findCredentials(ref.domain, ref.name, credOpts),
     credentialFile: primaryCredentialFile(credOpts),
     onRetry: (what, err, attempt) => progress.note(`retrying ${what} (attempt ${attempt + 1}): ${(err as Error).message}`),
-    limits: opts.timeoutSeconds === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, requestMs: opts.timeoutSeconds * 1000 },
+    limits: opts.timeoutSeconds === undefined ? REGISTRY_LIMITS : { ...REGISTRY_LIMITS, requestMs: opts.timeoutSeconds * 1000 },
   });
   const cache = new DigestCache(opts.cacheDir ?? defaultCacheDir(deps.env));
   const spool = mkdtempSync(join(tmpdir(), "cognix-push-"));

@@ -2,11 +2,11 @@ import { Readable } from "node:stream";
 import { CognixError } from "../util/errors.ts";
 import type { Progress } from "../util/progress.ts";
 import { pullScope, pushScope, type RegistryClient } from "./client.ts";
-import { header } from "./http.ts";
+import { header } from "../http/types.ts";
 import type { Descriptor } from "./manifest.ts";
 import { OCI_MANIFEST } from "./manifest.ts";
 import { artifactManifest, EMPTY_CONFIG, OCI_INDEX, parseReferrersIndex, referrersIndex, referrersTag, sha256, type ReferrerArtifact, type ReferrerDescriptor } from "./referrers.ts";
-import { withRetry, type RetryPolicy } from "./retry.ts";
+import { withRetry, type RetryPolicy } from "../http/retry.ts";
 
 export interface ReferrerResult {
   artifactType: string;

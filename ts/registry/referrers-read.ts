@@ -5,7 +5,7 @@ import { parseImageManifest } from "./manifest.ts";
 import { parseArtifactManifest, type ReferrerDescriptor } from "./referrers.ts";
 import { referrersFromApi, referrersFromTag } from "./referrers-push.ts";
 import { formatReference, parseReference } from "./reference.ts";
-import { defaultRetryPolicy } from "./retry.ts";
+import { defaultRetryPolicy } from "../http/retry.ts";
 
 const MAX_CANDIDATES = 32;
 

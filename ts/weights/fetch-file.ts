@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { createWriteStream, rmSync } from "node:fs";
 import { once } from "node:events";
-import { expectOk, request } from "./request.ts";
+import { expectOk } from "../http/expect-ok.ts";
+import { WEIGHTS_LIMITS } from "../http/limits.ts";
+import { openFollowing } from "../http/redirects.ts";
 
 export interface Fetched {
   size: number;
@@ -54,7 +56,7 @@ export async function fetchAndHash(
   opts: { headers?: Record<string, string>; file?: string; onBytes?: (n: number) => void } = {},
 ): Promise<Fetched> {
   const res = await expectOk(
-    await request({ method: "GET", url, headers: { "accept-encoding": "identity", ...opts.headers }, followRedirects: true }),
+    await openFollowing({ method: "GET", url: new URL(url), headers: { "accept-encoding": "identity", ...opts.headers } }, { limits: WEIGHTS_LIMITS }),
     "download",
   );
   const expected = res.headers["content-length"];

@@ -5,7 +5,7 @@ import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CognixError } from "../../util/errors.ts";
 import { pushImageWith } from "../push.ts";
-import { defaultRetryPolicy } from "../retry.ts";
+import { defaultRetryPolicy } from "../../http/retry.ts";
 import { startAuthProxy, type AuthProxy } from "./helpers/auth-proxy.ts";
 import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "./helpers/registry.ts";
 import { makeImage } from "./helpers/tar.ts";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushImageWith, type PushLayer } from "../push.ts";
-import { defaultRetryPolicy } from "../retry.ts";
+import { defaultRetryPolicy } from "../../http/retry.ts";
 import { startFakeRegistry, type FakeRegistry } from "./helpers/fake-registry.ts";
 import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "./helpers/registry.ts";
 import { makeImage } from "./helpers/tar.ts";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { pushImageWith } from "../push.ts";
-import { defaultRetryPolicy } from "../retry.ts";
+import { defaultRetryPolicy } from "../../http/retry.ts";
 import { startFakeRegistry, type FakeRegistry } from "./helpers/fake-registry.ts";
 import { makeImage } from "./helpers/tar.ts";
 

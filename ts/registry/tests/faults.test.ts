@@ -5,7 +5,7 @@ import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CognixError } from "../../util/errors.ts";
 import { pushImageWith } from "../push.ts";
-import { defaultRetryPolicy, type RetryPolicy } from "../retry.ts";
+import { defaultRetryPolicy, type RetryPolicy } from "../../http/retry.ts";
 import { freePort, haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "./helpers/registry.ts";
 import { startProxy, type Verdict } from "./helpers/proxy.ts";
 import { pullWithSkopeo, SKOPEO } from "./helpers/skopeo.ts";

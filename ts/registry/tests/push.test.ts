@@ -5,7 +5,7 @@ import { PassThrough } from "node:stream";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushImageWith, type PushOptions } from "../push.ts";
-import { defaultRetryPolicy } from "../retry.ts";
+import { defaultRetryPolicy } from "../../http/retry.ts";
 import { startProxy } from "./helpers/proxy.ts";
 import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "./helpers/registry.ts";
 import { inspectWithSkopeo, pullWithSkopeo, SKOPEO } from "./helpers/skopeo.ts";

@@ -9,7 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { CognixError } from "../../util/errors.ts";
 import { parsePushArgs } from "../push-args.ts";
 import { pushImageWith, type PushDeps } from "../push.ts";
-import { defaultRetryPolicy, type RetryPolicy } from "../retry.ts";
+import { defaultRetryPolicy, type RetryPolicy } from "../../http/retry.ts";
 import { startFakeRegistry, type FakeRegistry } from "./helpers/fake-registry.ts";
 import { makeImage } from "./helpers/tar.ts";
 

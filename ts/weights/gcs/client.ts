@@ -1,5 +1,8 @@
-import { expectOk, readBody, request, type HttpResponse } from "../request.ts";
-import { withRetry } from "../retry.ts";
+import { expectOk } from "../../http/expect-ok.ts";
+import { open, readBody } from "../../http/exchange.ts";
+import { WEIGHTS_LIMITS } from "../../http/limits.ts";
+import { weightsRetryPolicy, withRetry } from "../../http/retry.ts";
+import type { StreamedResponse } from "../../http/types.ts";
 import { uriEncode } from "../s3/sigv4.ts";
 import type { GcsConfig } from "./config.ts";
 
@@ -24,12 +27,12 @@ export function parseObject(v: unknown, where: string): GcsObject {
   return { name: v.name, size: bytes, sha256: sha };
 }
 
-export async function readJson(res: HttpResponse): Promise<unknown> {
+export async function readJson(res: StreamedResponse): Promise<unknown> {
   const text = (await readBody(res, 32 << 20)).toString("utf8");
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new Error(`the answer from ${res.url} is not JSON: ${text.slice(0, 200)}`);
+    throw new Error(`the answer from ${res.url.href} is not JSON: ${text.slice(0, 200)}`);
   }
 }
 
@@ -66,9 +69,9 @@ export class GcsClient {
   /** null when there is no such object. */
   async stat(bucket: string, name: string): Promise<GcsObject | null> {
     const where = `gs://${bucket}/${name}`;
-    return withRetry(async () => {
+    return withRetry(weightsRetryPolicy, async () => {
       const url = this.resourceUrl(bucket, name);
-      const res = await request({ method: "GET", url, headers: this.authHeaders(url) });
+      const res = await open({ method: "GET", url: new URL(url), headers: this.authHeaders(url) }, { limits: WEIGHTS_LIMITS });
       if (res.status === 404) {
         res.body.resume();
         return null;
@@ -84,7 +87,9 @@ export class GcsClient {
     let page: string | null = null;
     do {
       const url: string = `${this.config.endpoint}/storage/v1/b/${uriEncode(bucket)}/o?prefix=${uriEncode(prefix)}${page === null ? "" : `&pageToken=${uriEncode(page)}`}`;
-      const body: unknown = await withRetry(async (): Promise<unknown> => readJson(await expectOk(await request({ method: "GET", url, headers: this.authHeaders(url) }), `list ${where}`)));
+      const body: unknown = await withRetry(weightsRetryPolicy, async (): Promise<unknown> =>
+        readJson(await expectOk(await open({ method: "GET", url: new URL(url), headers: this.authHeaders(url) }, { limits: WEIGHTS_LIMITS }), `list ${where}`)),
+      );
       if (!isRecord(body) || (body.items !== undefined && !Array.isArray(body.items))) throw new Error(`list ${where}: the answer is not an object listing`);
       for (const item of (body.items as unknown[] | undefined) ?? []) out.push(parseObject(item, `list ${where}`));
       page = typeof body.nextPageToken === "string" && body.nextPageToken !== "" ? body.nextPageToken : null;

@@ -1,13 +1,15 @@
-import { setTimeout as sleep } from "node:timers/promises";
+import { expectOk } from "../../http/expect-ok.ts";
+import { open } from "../../http/exchange.ts";
+import { WEIGHTS_LIMITS } from "../../http/limits.ts";
+import { backOff, weightsRetryPolicy, withRetry, type RetryPolicy } from "../../http/retry.ts";
+import type { StreamedResponse } from "../../http/types.ts";
 import { readPart } from "../file-part.ts";
-import { expectOk, request, type HttpResponse } from "../request.ts";
-import { isTransient, withRetry } from "../retry.ts";
 import { parseObject, readJson, type GcsClient } from "./client.ts";
 
 /** Every chunk but the last must be a multiple of this (Cloud Storage's rule for resumable uploads). */
 export const CHUNK_UNIT = 256 << 10;
-const MAX_FAILURES = 5;
-const FIRST_DELAY_MS = 500;
+/** A failed chunk is asked about and resent up to five times in all. */
+const CHUNK_RETRY: RetryPolicy = { ...weightsRetryPolicy, attempts: 5 };
 
 export interface Upload {
   bucket: string;
@@ -28,22 +30,15 @@ type Progress = { done: true } | { done: false; persisted: number };
 async function openSession(client: GcsClient, u: Upload): Promise<string> {
   const url = client.uploadUrl(u.bucket, { uploadType: "resumable", name: u.name, ...(u.predefinedAcl ? { predefinedAcl: u.predefinedAcl } : {}) });
   const body = Buffer.from(JSON.stringify({ name: u.name, metadata: u.metadata }), "utf8");
-  return withRetry(async () => {
-    const res = await expectOk(
-      await request({
-        method: "POST",
-        url,
-        headers: {
-          ...client.authHeaders(url),
-          "content-type": "application/json; charset=UTF-8",
-          "content-length": String(body.length),
-          "x-upload-content-type": "application/octet-stream",
-          "x-upload-content-length": String(u.size),
-        },
-        body,
-      }),
-      `start upload of gs://${u.bucket}/${u.name}`,
-    );
+  const headers = {
+    ...client.authHeaders(url),
+    "content-type": "application/json; charset=UTF-8",
+    "content-length": String(body.length),
+    "x-upload-content-type": "application/octet-stream",
+    "x-upload-content-length": String(u.size),
+  };
+  return withRetry(weightsRetryPolicy, async () => {
+    const res = await expectOk(await open({ method: "POST", url: new URL(url), headers, body }, { limits: WEIGHTS_LIMITS }), `start upload of gs://${u.bucket}/${u.name}`);
     res.body.resume();
     const location = res.headers.location;
     const session = typeof location === "string" ? new URL(location, url) : null;
@@ -55,7 +50,7 @@ async function openSession(client: GcsClient, u: Upload): Promise<string> {
 }
 
 /** 308: the server holds bytes 0..N (its Range header), none without one; 200/201: the object exists. */
-async function progressOf(res: HttpResponse, u: Upload): Promise<Progress> {
+async function progressOf(res: StreamedResponse, u: Upload): Promise<Progress> {
   const where = `upload of gs://${u.bucket}/${u.name}`;
   if (res.status === 308) {
     res.body.resume();
@@ -71,26 +66,23 @@ async function progressOf(res: HttpResponse, u: Upload): Promise<Progress> {
   return { done: true };
 }
 
-function sendChunk(client: GcsClient, session: string, u: Upload, offset: number): Promise<HttpResponse> {
+function sendChunk(client: GcsClient, session: string, u: Upload, offset: number): Promise<StreamedResponse> {
   const end = Math.min(offset + u.chunkSize, u.size);
   const body = readPart(u.path, offset, end - offset);
   if (body.length !== end - offset) throw new Error(`${u.path} is shorter than ${u.size} bytes`);
   const range = u.size === 0 ? "bytes */0" : `bytes ${offset}-${end - 1}/${u.size}`;
-  return request({
-    method: "PUT",
-    url: session,
-    headers: { ...client.authHeaders(session), "content-length": String(body.length), "content-range": range },
-    body,
-  });
+  return open(
+    { method: "PUT", url: new URL(session), headers: { ...client.authHeaders(session), "content-length": String(body.length), "content-range": range }, body },
+    { limits: WEIGHTS_LIMITS },
+  );
 }
 
 /** Asks how many bytes the session holds (after a chunk whose fate is unknown). */
-function askStatus(client: GcsClient, session: string, u: Upload): Promise<HttpResponse> {
-  return request({
-    method: "PUT",
-    url: session,
-    headers: { ...client.authHeaders(session), "content-length": "0", "content-range": `bytes */${u.size}` },
-  });
+function askStatus(client: GcsClient, session: string, u: Upload): Promise<StreamedResponse> {
+  return open(
+    { method: "PUT", url: new URL(session), headers: { ...client.authHeaders(session), "content-length": "0", "content-range": `bytes */${u.size}` } },
+    { limits: WEIGHTS_LIMITS },
+  );
 }
 
 /**
@@ -111,13 +103,12 @@ export async function uploadObject(client: GcsClient, u: Upload): Promise<void> 
       const ask = unsure || (offset === u.size && u.size > 0);
       progress = await progressOf(await (ask ? askStatus(client, session, u) : sendChunk(client, session, u, offset)), u);
     } catch (err) {
-      if (!isTransient(err) || ++failures >= MAX_FAILURES) throw err;
+      await backOff(CHUNK_RETRY, err, ++failures);
       unsure = true;
-      await sleep(FIRST_DELAY_MS * 2 ** (failures - 1));
       continue;
     }
     if (progress.done) return;
-    if (!unsure && progress.persisted <= offset && ++failures >= MAX_FAILURES) {
+    if (!unsure && progress.persisted <= offset && ++failures >= CHUNK_RETRY.attempts) {
       throw new Error(`upload of gs://${u.bucket}/${u.name}: the server keeps no bytes past ${offset}`);
     }
     unsure = false;

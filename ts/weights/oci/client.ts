@@ -3,7 +3,7 @@ import { RegistryClient } from "../../registry/client.ts";
 import { findCredentials, primaryCredentialFile, type Credentials } from "../../registry/credentials.ts";
 import { OCI_MANIFEST, type Descriptor as BlobDescriptor } from "../../registry/manifest.ts";
 import { isLoopbackHost } from "../../registry/reference.ts";
-import { defaultRetryPolicy } from "../../registry/retry.ts";
+import { defaultRetryPolicy } from "../../http/retry.ts";
 import { CognixError } from "../../util/errors.ts";
 
 export { OCI_MANIFEST };

@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto";
-import { expectOk, readBody, request, type HttpResponse } from "../request.ts";
-import { withRetry } from "../retry.ts";
+import { expectOk } from "../../http/expect-ok.ts";
+import { open, readBody } from "../../http/exchange.ts";
+import { WEIGHTS_LIMITS } from "../../http/limits.ts";
+import { weightsRetryPolicy, withRetry } from "../../http/retry.ts";
+import type { StreamedResponse } from "../../http/types.ts";
 import type { S3Config } from "./config.ts";
 import { EMPTY_SHA256, canonicalQuery, signV4, uriEncode } from "./sigv4.ts";
 import { escapeXml, xmlAll, xmlFirst } from "./xml.ts";
@@ -42,7 +45,7 @@ export class S3Client {
     query?: Record<string, string>;
     headers?: Record<string, string>;
     body?: Buffer;
-  }): Promise<HttpResponse> {
+  }): Promise<StreamedResponse> {
     const base = new URL(this.config.endpoint);
     const basePath = base.pathname.replace(/\/+$/, "");
     const path = `${basePath}/${uriEncode(opts.bucket)}${opts.key === undefined ? "/" : `/${uriEncode(opts.key, true)}`}`;
@@ -68,7 +71,7 @@ export class S3Client {
             credentials: creds,
             date: this.now(),
           });
-    return request({ method: opts.method, url, headers: sent, ...(body !== undefined ? { body } : {}) });
+    return open({ method: opts.method, url: new URL(url), headers: sent, ...(body !== undefined ? { body } : {}) }, { limits: WEIGHTS_LIMITS });
   }
 
   /** Creates a bucket (tests and first use); an existing one owned by us is fine. */
@@ -83,7 +86,7 @@ export class S3Client {
   }
 
   async headObject(bucket: string, key: string): Promise<S3Head | null> {
-    return withRetry(async () => {
+    return withRetry(weightsRetryPolicy, async () => {
       const res = await this.send({ method: "HEAD", bucket, key });
       res.body.resume();
       if (res.status === 404) return null;
@@ -97,12 +100,12 @@ export class S3Client {
   }
 
   /** Signed GET; the caller reads the body. */
-  async getObject(bucket: string, key: string): Promise<HttpResponse> {
+  async getObject(bucket: string, key: string): Promise<StreamedResponse> {
     return expectOk(await this.send({ method: "GET", bucket, key }), `GET s3://${bucket}/${key}`);
   }
 
   async putObject(bucket: string, key: string, body: Buffer, meta: Record<string, string> = {}, acl?: string): Promise<void> {
-    await withRetry(async () => {
+    await withRetry(weightsRetryPolicy, async () => {
       const res = await this.send({ method: "PUT", bucket, key, body, headers: { ...metaHeaders(meta), ...(acl ? { "x-amz-acl": acl } : {}) } });
       await expectOk(res, `PUT s3://${bucket}/${key}`);
       res.body.resume();
@@ -110,7 +113,7 @@ export class S3Client {
   }
 
   async createMultipartUpload(bucket: string, key: string, meta: Record<string, string> = {}, acl?: string): Promise<string> {
-    return withRetry(async () => {
+    return withRetry(weightsRetryPolicy, async () => {
       const res = await expectOk(
         await this.send({ method: "POST", bucket, key, query: { uploads: "" }, headers: { ...metaHeaders(meta), ...(acl ? { "x-amz-acl": acl } : {}) } }),
         `start multipart upload of s3://${bucket}/${key}`,
@@ -123,7 +126,7 @@ export class S3Client {
 
   /** Returns the part's ETag. */
   async uploadPart(bucket: string, key: string, uploadId: string, partNumber: number, body: Buffer): Promise<string> {
-    return withRetry(async () => {
+    return withRetry(weightsRetryPolicy, async () => {
       const res = await expectOk(
         await this.send({ method: "PUT", bucket, key, body, query: { partNumber: String(partNumber), uploadId } }),
         `upload part ${partNumber} of s3://${bucket}/${key}`,
@@ -140,7 +143,7 @@ export class S3Client {
       "<CompleteMultipartUpload>" +
       etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${escapeXml(e)}</ETag></Part>`).join("") +
       "</CompleteMultipartUpload>";
-    await withRetry(async () => {
+    await withRetry(weightsRetryPolicy, async () => {
       const res = await expectOk(
         await this.send({ method: "POST", bucket, key, query: { uploadId }, body: Buffer.from(xml, "utf8"), headers: { "content-type": "application/xml" } }),
         `complete multipart upload of s3://${bucket}/${key}`,

@@ -1,4 +1,7 @@
-import { expectOk, readBody, request } from "../request.ts";
+import { expectOk } from "../../http/expect-ok.ts";
+import { readBody } from "../../http/exchange.ts";
+import { WEIGHTS_LIMITS } from "../../http/limits.ts";
+import { openFollowing } from "../../http/redirects.ts";
 import { uriEncode } from "../s3/sigv4.ts";
 import type { ListedFile, Listing } from "./listed-file.ts";
 
@@ -17,7 +20,7 @@ function hfHeaders(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 async function getJson(url: string, headers: Record<string, string>, what: string): Promise<{ body: unknown; next: string | null }> {
-  const res = await expectOk(await request({ method: "GET", url, headers: { accept: "application/json", ...headers }, followRedirects: true }), what);
+  const res = await expectOk(await openFollowing({ method: "GET", url: new URL(url), headers: { accept: "application/json", ...headers } }, { limits: WEIGHTS_LIMITS }), what);
   const link = res.headers.link;
   const next = typeof link === "string" ? (/<([^>]+)>;\s*rel="next"/.exec(link)?.[1] ?? null) : null;
   return { body: JSON.parse((await readBody(res)).toString("utf8")) as unknown, next };

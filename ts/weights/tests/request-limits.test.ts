@@ -3,7 +3,11 @@
 import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { readBody, request } from "../request.ts";
+import { open, readBody } from "../../http/exchange.ts";
+import { WEIGHTS_LIMITS } from "../../http/limits.ts";
+
+/** A GET with the weights' limits, the timeout cut to `ms`. */
+const request = (url: string, ms: number) => open({ method: "GET", url: new URL(url) }, { limits: { ...WEIGHTS_LIMITS, idleMs: ms, requestMs: ms } });
 
 describe("weights HTTP time limits", () => {
   let server: Server | undefined;
@@ -41,14 +45,14 @@ describe("weights HTTP time limits", () => {
 
   it("a status line that never ends", { timeout: 20_000 }, async () => {
     const url = await trickle("", "HTTP/1.1 200 OK");
-    const r = await timed(request({ method: "GET", url, timeoutMs: 500 }));
+    const r = await timed(request(url, 500));
     expect(String(r.error)).toMatch(/no answer from 127\.0\.0\.1:\d+ within 0\.5 s/);
     expect(r.ms).toBeLessThan(5_000);
   });
 
   it("a body that trickles", { timeout: 20_000 }, async () => {
     const url = await trickle("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n", "0123456789");
-    const r = await timed(request({ method: "GET", url, timeoutMs: 500 }).then((res) => readBody(res)));
+    const r = await timed(request(url, 500).then((res) => readBody(res)));
     expect(String(r.error)).toMatch(/slower than/);
     expect(r.ms).toBeLessThan(8_000);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, defaultRetryPolicy, parseRetryAfter, TransientError, withRetry } from "../retry.ts";
+import { TransientError } from "../errors.ts";
+import { backoffDelay, defaultRetryPolicy, parseRetryAfter, withRetry } from "../retry.ts";
 
 const policy = (delays: number[], attempts = 4) => ({ ...defaultRetryPolicy, attempts, baseDelayMs: 100, maxDelayMs: 1000, sleep: async (ms: number) => void delays.push(ms), random: () => 1 });
 
