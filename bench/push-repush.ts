@@ -20,8 +20,9 @@ import { buildManifest, OCI_CONFIG, OCI_MANIFEST } from "../ts/registry/manifest
 import { mapPool } from "../ts/registry/pool.ts";
 import { pushImageWith, type PushOptions } from "../ts/registry/push.ts";
 import { defaultRetryPolicy } from "../ts/http/retry.ts";
-import { haveTool, REGISTRY_BIN, startRegistry } from "../ts/registry/tests/helpers/registry.ts";
-import { makeImage, sha256 } from "../ts/registry/tests/helpers/tar.ts";
+import { haveTool, REGISTRY_BIN, startRegistry } from "../ts/testkit/registry.ts";
+import { makeImage } from "../ts/registry/tests/helpers/image.ts";
+import { sha256 } from "../ts/testkit/tar.ts";
 
 const SKOPEO = "/usr/bin/skopeo";
 

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { hasNix, inputAvailable, nixEvalExpr } from "./nix-eval.ts";
+import { hasNix, inputAvailable, nixEvalExpr } from "../../ts/testkit/nix-eval.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const libOk = hasNix() && inputAvailable(join(here, "..", "..", "flake.lock"), "nixpkgs-lib");

@@ -17,7 +17,8 @@ import { getJson, runPrediction, waitReady } from "../../ts/commands/predict-htt
 import { readUvLock } from "../../ts/lock/uv-lock.ts";
 import { comparable } from "../../ts/openapi/tests/sdk-differences.ts";
 import { chrootMissing, startChroot } from "../../ts/runtime/chroot.ts";
-import { buildOffline, nix, offlineBuildArgs, offlineMissing, repo } from "../../ts/testkit/offline.ts";
+import { nix } from "../../ts/testkit/nix-eval.ts";
+import { buildOffline, offlineBuildArgs, offlineMissing, repo } from "../../ts/testkit/offline.ts";
 
 const model = join(repo, "examples", "minimal");
 const rev = "0123456789abcdef0123456789abcdef01234567";

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { hasNix, inputAvailable, nixEvalExpr } from "./nix-eval.ts";
+import { hasNix, inputAvailable, nixEvalExpr } from "../../ts/testkit/nix-eval.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const lockFile = join(here, "..", "..", "flake.lock");

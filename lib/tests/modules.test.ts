@@ -5,7 +5,7 @@ import { existsSync, lstatSync, readFileSync, readdirSync, symlinkSync } from "n
 import { join, dirname, basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { hasNix, inputAvailable, nixEvalFile } from "./nix-eval.ts";
+import { hasNix, inputAvailable, nixEvalFile } from "../../ts/testkit/nix-eval.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const lockFile = join(here, "..", "..", "flake.lock");

@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { CognixError } from "../util/errors.ts";
+import { freePort } from "../util/free-port.ts";
 
 /**
  * Runs an OCI image without a container engine: unpacked with umoci, its
@@ -52,18 +52,6 @@ export function chrootMissing(): string[] {
     if (spawnSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" }).status !== 0) missing.push(tool);
   }
   return missing;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      const port = typeof addr === "object" && addr !== null ? addr.port : 0;
-      s.close(() => resolvePort(port));
-    });
-  });
 }
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;

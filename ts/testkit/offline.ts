@@ -1,14 +1,17 @@
 // Builds model images with the offline package set (lib/offline), as
 // `scripts/build-example --offline DIR` does: real CPython and wheels, no
 // nixpkgs. Shared by the tests that build and run images.
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inputAvailable, nix, nixEnv } from "./nix-eval.ts";
+
+// lib/offline's tests import `nix` from here.
+export { nix };
 
 export const repo = fileURLToPath(new URL("../..", import.meta.url));
 const typescriptDir = join(repo, "node_modules", "typescript");
-const nixEnv = { ...process.env, NIX_CONFIG: `experimental-features = nix-command flakes\n${process.env["NIX_CONFIG"] ?? ""}` };
 
 function have(cmd: string, args: string[] = ["--version"]): boolean {
   return spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
@@ -28,12 +31,8 @@ export function hostFacts(): string {
 export function offlineMissing(): string[] {
   const missing: string[] = [];
   if (!have("nix")) return ["nix"];
-  const lock = join(repo, "flake.lock");
   for (const input of ["nixpkgs-lib", "pyproject-nix", "uv2nix", "pyproject-build-systems"]) {
-    const expr = `(import ${join(repo, "lib", "locked-input.nix")} (builtins.fromJSON (builtins.readFile ${lock})).nodes.${input}.locked).outPath`;
-    if (spawnSync("nix", ["eval", "--offline", "--impure", "--raw", "--expr", expr], { env: nixEnv, stdio: "ignore" }).status !== 0) {
-      missing.push(`the ${input} flake input in the Nix store (../shared/tools/nix-seed-inputs)`);
-    }
+    if (!inputAvailable(join(repo, "flake.lock"), input)) missing.push(`the ${input} flake input in the Nix store (../shared/tools/nix-seed-inputs)`);
   }
   if (!have("patchelf")) missing.push("patchelf (apt package patchelf)");
   if (!existsSync(join(typescriptDir, "bin", "tsc"))) missing.push("node_modules/typescript (npm ci)");
@@ -50,11 +49,6 @@ export function offlineBuildArgs(modelDir: string, opts: { rev?: string } = {}):
     "--argstr", "typescriptDir", typescriptDir,
     ...(opts.rev !== undefined ? ["--argstr", "rev", opts.rev] : []),
   ];
-}
-
-/** Runs nix with flakes enabled; output kept. */
-export function nix(args: readonly string[], cwd?: string): SpawnSyncReturns<string> {
-  return spawnSync("nix", args, { encoding: "utf8", env: nixEnv, cwd, maxBuffer: 256 * 1024 * 1024 });
 }
 
 /** Fills the wheelhouse for a model (scripts/fetch-wheels, pip from PyPI); throws with pip's message. */

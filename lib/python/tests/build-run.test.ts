@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { hostFacts } from "../../../ts/testkit/offline.ts";
-import { TESTS_DIR, nixBuild, nixEvalError, nixString, nixUnavailable } from "./nix-eval.ts";
+import { nixBuild, nixEvalError, nixString, nixUnavailable } from "../../../ts/testkit/nix-eval.ts";
+import { TESTS_DIR } from "./paths.ts";
 import { spawnSync } from "node:child_process";
 
 const missing = nixUnavailable();

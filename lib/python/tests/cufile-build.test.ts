@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { TESTS_DIR, nixUnavailable } from "./nix-eval.ts";
+import { nixUnavailable } from "../../../ts/testkit/nix-eval.ts";
+import { TESTS_DIR } from "./paths.ts";
 
 const REPO = join(TESTS_DIR, "..", "..", "..");
 const WHEEL = "nvidia_cufile_cu12-1.11.1.6-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl";

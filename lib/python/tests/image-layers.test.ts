@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FIXTURES, TESTS_DIR, nixBuild, nixEvalJson, nixUnavailable } from "./nix-eval.ts";
+import { nixBuild, nixEvalJson, nixUnavailable } from "../../../ts/testkit/nix-eval.ts";
+import { FIXTURES, TESTS_DIR } from "./paths.ts";
 
 const repo = join(TESTS_DIR, "..", "..", "..");
 const typescriptDir = join(repo, "node_modules", "typescript");

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { TESTS_DIR, nixEvalError, nixEvalJson, nixUnavailable } from "./nix-eval.ts";
+import { nixEvalError, nixEvalJson, nixUnavailable } from "../../../ts/testkit/nix-eval.ts";
+import { TESTS_DIR } from "./paths.ts";
 
 const missing = nixUnavailable();
 if (missing) console.warn(`skipping the override tests: ${missing}`);

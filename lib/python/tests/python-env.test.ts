@@ -2,8 +2,9 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { isTable, parseToml, type TomlTable } from "../../../ts/lock/toml.ts";
-import { FIXTURES, TESTS_DIR, nixBuild, nixEvalError, nixEvalJson, nixString, nixUnavailable, storeReferences } from "./nix-eval.ts";
+import { isTable, readToml, type TomlTable } from "../../../ts/python/toml.ts";
+import { nixBuild, nixEvalError, nixEvalJson, nixString, nixUnavailable, storeReferences } from "../../../ts/testkit/nix-eval.ts";
+import { FIXTURES, TESTS_DIR } from "./paths.ts";
 
 const missing = nixUnavailable();
 if (missing) console.warn(`skipping lib/python Nix tests: ${missing}`);
@@ -45,7 +46,7 @@ const CASES = [
 
 /** The lock's own view of each package (name@version): every wheel with its hash. */
 function lockPackages(root: string): Map<string, TomlTable> {
-  const doc = parseToml(readFileSync(join(root, "uv.lock"), "utf8"));
+  const doc = readToml(readFileSync(join(root, "uv.lock"), "utf8"));
   const out = new Map<string, TomlTable>();
   for (const p of (doc["package"] as TomlTable[]).filter(isTable)) out.set(`${p["name"] as string}@${p["version"] as string}`, p);
   return out;

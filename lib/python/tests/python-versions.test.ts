@@ -7,7 +7,8 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SUPPORTED_PYTHONS } from "../../../ts/generate/resolve/python.ts";
-import { FIXTURES, TESTS_DIR, nixEvalError, nixEvalJson, nixString, nixUnavailable } from "./nix-eval.ts";
+import { nixEvalError, nixEvalJson, nixString, nixUnavailable } from "../../../ts/testkit/nix-eval.ts";
+import { FIXTURES, TESTS_DIR } from "./paths.ts";
 
 const missing = nixUnavailable();
 if (missing) console.warn(`skipping the Python version tests: ${missing}`);

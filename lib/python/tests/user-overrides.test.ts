@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hostFacts, offlineMissing, repo } from "../../../ts/testkit/offline.ts";
-import { nixEvalJson, nixString } from "./nix-eval.ts";
+import { nixEvalJson, nixString } from "../../../ts/testkit/nix-eval.ts";
 
 const missing = offlineMissing();
 if (missing.length > 0) console.warn(`lib/python: skipping the python.overrides test: missing ${missing.join(", ")}`);

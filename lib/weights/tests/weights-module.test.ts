@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasNix, inputAvailable, nix, nixEvalExpr } from "../../tests/nix-eval.ts";
+import { hasNix, inputAvailable, nix, nixEvalExpr } from "../../../ts/testkit/nix-eval.ts";
 import { startRangeServer, type RangeServer } from "../../../ts/weights/tests/helpers/range-server.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { hasNix, inputAvailable, nix, nixEvalExpr } from "../../../lib/tests/nix-eval.ts";
+import { hasNix, inputAvailable, nix, nixEvalExpr } from "../../../ts/testkit/nix-eval.ts";
 import { serializeOpenApiSchema, type JsonObject } from "../../../ts/openapi/index.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));

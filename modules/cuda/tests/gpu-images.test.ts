@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { nixEvalExpr } from "../../../lib/tests/nix-eval.ts";
+import { nixEvalExpr } from "../../../ts/testkit/nix-eval.ts";
 import { hostFacts, offlineMissing, repo } from "../../../ts/testkit/offline.ts";
 
 const missing = offlineMissing();

@@ -1,22 +1,21 @@
 // The client's own rules: headers it adds, the deadline a request body buys,
 // answers too large to read, and schemes it refuses.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
+import { listenLoopback, type Listening } from "../../testkit/loopback.ts";
 import { open, send } from "../exchange.ts";
 import { REGISTRY_LIMITS, type Limits } from "../limits.ts";
 
 describe("HTTP exchange", () => {
-  const servers: Server[] = [];
+  const servers: Listening[] = [];
   afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); })));
+    await Promise.all(servers.splice(0).map((s) => s.stop()));
   });
 
   async function serve(handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<URL> {
-    const server = createServer(handle);
+    const server = await listenLoopback(createServer(handle));
     servers.push(server);
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    return new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/x`);
+    return new URL(`${server.url}/x`);
   }
 
   it("sends one Content-Length, its own User-Agent unless given, and 0 for an empty PUT", async () => {

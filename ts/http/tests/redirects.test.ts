@@ -1,28 +1,28 @@
 // Credentials never follow a redirect to another origin; harmless headers do.
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingHttpHeaders } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
+import { listenLoopback, type Listening } from "../../testkit/loopback.ts";
 import { readBody } from "../exchange.ts";
 import { WEIGHTS_LIMITS } from "../limits.ts";
 import { openFollowing } from "../redirects.ts";
 
 describe("following redirects", () => {
-  const servers: Server[] = [];
+  const servers: Listening[] = [];
   afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); })));
+    await Promise.all(servers.splice(0).map((s) => s.stop()));
   });
 
   /** A server that redirects /from to `next(origin)` and answers anything else with "done". */
   async function server(seen: IncomingHttpHeaders[], next: (origin: string) => string): Promise<string> {
-    const s = createServer((req, res) => {
-      seen.push(req.headers);
-      if (req.url === "/from") res.writeHead(302, { Location: next(origin) }).end();
-      else res.end("done");
-    });
+    const s = await listenLoopback(
+      createServer((req, res) => {
+        seen.push(req.headers);
+        if (req.url === "/from") res.writeHead(302, { Location: next(s.url) }).end();
+        else res.end("done");
+      }),
+    );
     servers.push(s);
-    await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-    const origin = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
-    return origin;
+    return s.url;
   }
 
   const headers = { authorization: "Bearer secret-token", "x-amz-date": "20240101T000000Z", range: "bytes=0-9", accept: "application/json" };

@@ -1,5 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,8 +6,9 @@ import { CognixError } from "../../util/errors.ts";
 import { pushImageWith } from "../push.ts";
 import { defaultRetryPolicy } from "../../http/retry.ts";
 import { startAuthProxy, type AuthProxy } from "./helpers/auth-proxy.ts";
-import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "./helpers/registry.ts";
-import { makeImage } from "./helpers/tar.ts";
+import { tempDir } from "../../testkit/temp-dir.ts";
+import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "../../testkit/registry.ts";
+import { makeImage } from "./helpers/image.ts";
 
 const missing = haveTool(REGISTRY_BIN) ? [] : [REGISTRY_BIN];
 if (missing.length > 0) console.warn(`skipping registry auth tests: missing ${missing.join(", ")}`);
@@ -26,14 +26,13 @@ function capture() {
 
 describe.skipIf(missing.length > 0)("registry authentication", () => {
   let reg: RunningRegistry;
-  let dir: string;
+  const { dir, cleanup } = tempDir("auth");
   beforeAll(async () => {
     reg = await startRegistry();
-    dir = mkdtempSync(join(tmpdir(), "cognix-auth-"));
   });
   afterAll(async () => {
     await reg?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    cleanup();
   });
 
   function authFile(name: string, content: unknown): string {
@@ -42,10 +41,14 @@ describe.skipIf(missing.length > 0)("registry authentication", () => {
     return p;
   }
 
+  // Each push has an image and a cache of its own: the tests share one
+  // registry, where a second push of one image would upload nothing.
+  let pushes = 0;
   async function push(proxy: AuthProxy, env: NodeJS.ProcessEnv, authFilePath?: string) {
-    const img = makeImage(2, proxy.port % 1000);
+    const n = ++pushes;
+    const img = makeImage(2, n);
     const out = capture();
-    const opts = { ref: `${proxy.host}/auth/model:t`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: join(dir, `cache-${proxy.port}`), progress: true };
+    const opts = { ref: `${proxy.host}/auth/model:t`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: join(dir, `cache-${n}`), progress: true };
     const run = pushImageWith(authFilePath !== undefined ? { ...opts, authFile: authFilePath } : opts, {
       retry: { ...defaultRetryPolicy, attempts: 2, baseDelayMs: 1 },
       env,

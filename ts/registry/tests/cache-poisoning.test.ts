@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushImageWith, type PushLayer } from "../push.ts";
 import { defaultRetryPolicy } from "../../http/retry.ts";
 import { startFakeRegistry, type FakeRegistry } from "./helpers/fake-registry.ts";
-import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "./helpers/registry.ts";
-import { makeImage } from "./helpers/tar.ts";
+import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "../../testkit/registry.ts";
+import { makeImage } from "./helpers/image.ts";
 
 const haveRegistry = haveTool(REGISTRY_BIN);
 if (!haveRegistry) console.warn(`skipping digest-cache poisoning test: missing ${REGISTRY_BIN}`);

@@ -5,7 +5,7 @@ import { Readable } from "node:stream";
 import zlib, { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { chooseCompression, compressionOf, compressToFile } from "../compress.ts";
-import { makeTar, noise, sha256 } from "./helpers/tar.ts";
+import { makeTar, noise, sha256 } from "../../testkit/tar.ts";
 
 describe("compressToFile", () => {
   const dir = mkdtempSync(join(tmpdir(), "cognix-gz-"));

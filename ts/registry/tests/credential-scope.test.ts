@@ -1,25 +1,25 @@
 // Registry credentials go to the registry (and the token server its challenge
 // names), never to the host an upload `Location` points at.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { pushImageWith } from "../push.ts";
 import { defaultRetryPolicy } from "../../http/retry.ts";
+import { tempDir } from "../../testkit/temp-dir.ts";
 import { startFakeRegistry, type FakeRegistry } from "./helpers/fake-registry.ts";
-import { makeImage } from "./helpers/tar.ts";
+import { makeImage } from "./helpers/image.ts";
 
 const USER = "pusher";
 const PASSWORD = "s3cret-pw";
 
 describe("credentials stay with the registry", () => {
-  const dir = mkdtempSync(join(tmpdir(), "cognix-cred-scope-"));
+  const { dir, cleanup } = tempDir("cred-scope");
   const running: FakeRegistry[] = [];
   afterEach(async () => {
     await Promise.all(running.splice(0).map((r) => r.stop()));
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(cleanup);
 
   async function start(o: Parameters<typeof startFakeRegistry>[0]): Promise<FakeRegistry> {
     const r = await startFakeRegistry(o);
@@ -27,13 +27,15 @@ describe("credentials stay with the registry", () => {
     return r;
   }
 
+  let pushes = 0;
   function push(registry: FakeRegistry, chunkSize: number) {
-    const img = makeImage(2, registry.port % 997, 50_000);
-    const authFile = join(dir, `auth-${registry.port}.json`);
+    const n = ++pushes;
+    const img = makeImage(2, n, 50_000);
+    const authFile = join(dir, `auth-${n}.json`);
     writeFileSync(authFile, JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString("base64") } } }));
     const stderr = Object.assign(new PassThrough(), { isTTY: false }) as unknown as NodeJS.WriteStream;
     return pushImageWith(
-      { ref: `${registry.host}/acme/model:t`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: join(dir, `cache-${registry.port}`), authFile },
+      { ref: `${registry.host}/acme/model:t`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: join(dir, `cache-${n}`), authFile },
       { retry: { ...defaultRetryPolicy, attempts: 2, baseDelayMs: 1 }, env: { HOME: "/nonexistent" }, stdout: new PassThrough(), stderr, chunkSize },
     );
   }

@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CognixError } from "../../util/errors.ts";
 import { pushImageWith } from "../push.ts";
 import { defaultRetryPolicy, type RetryPolicy } from "../../http/retry.ts";
-import { freePort, haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "./helpers/registry.ts";
+import { freePort } from "../../util/free-port.ts";
+import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "../../testkit/registry.ts";
 import { startProxy, type Verdict } from "./helpers/proxy.ts";
 import { pullWithSkopeo, SKOPEO } from "./helpers/skopeo.ts";
-import { makeImage } from "./helpers/tar.ts";
+import { makeImage } from "./helpers/image.ts";
 
 const missing = [REGISTRY_BIN, SKOPEO].filter((t) => !haveTool(t));
 if (missing.length > 0) console.warn(`skipping registry fault tests: missing ${missing.join(", ")}`);

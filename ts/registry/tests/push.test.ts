@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushImageWith, type PushOptions } from "../push.ts";
 import { defaultRetryPolicy } from "../../http/retry.ts";
 import { startProxy } from "./helpers/proxy.ts";
-import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "./helpers/registry.ts";
+import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "../../testkit/registry.ts";
 import { inspectWithSkopeo, pullWithSkopeo, SKOPEO } from "./helpers/skopeo.ts";
-import { configFor, layerOf, makeImage, makeTar, noise } from "./helpers/tar.ts";
+import { configFor, layerOf, makeImage } from "./helpers/image.ts";
+import { makeTar, noise } from "../../testkit/tar.ts";
 
 const missing = [REGISTRY_BIN, SKOPEO].filter((t) => !haveTool(t));
 if (missing.length > 0) console.warn(`skipping registry push tests: missing ${missing.join(", ")}`);

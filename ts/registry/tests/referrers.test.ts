@@ -12,7 +12,7 @@ import { SBOM_LABEL, sbomBytes } from "../../sbom/document.ts";
 import { pushImage } from "../push.ts";
 import { fetchReferrer } from "../referrers-read.ts";
 import { startFakeRegistry, type FakeRegistry } from "./helpers/fake-registry.ts";
-import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "./helpers/registry.ts";
+import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "../../testkit/registry.ts";
 
 const sha256 = (b: Buffer): string => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 

@@ -1,8 +1,6 @@
 // A registry cannot keep a push waiting forever: each request has an overall
 // deadline (a trickle of bytes does not extend it), and a long Retry-After
 // ends the push instead of sleeping through it.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -10,8 +8,9 @@ import { CognixError } from "../../util/errors.ts";
 import { parsePushArgs } from "../push-args.ts";
 import { pushImageWith, type PushDeps } from "../push.ts";
 import { defaultRetryPolicy, type RetryPolicy } from "../../http/retry.ts";
+import { tempDir } from "../../testkit/temp-dir.ts";
 import { startFakeRegistry, type FakeRegistry } from "./helpers/fake-registry.ts";
-import { makeImage } from "./helpers/tar.ts";
+import { makeImage } from "./helpers/image.ts";
 
 /** Resolves with the push's outcome, or "still running" after `ms`. */
 async function within<T>(ms: number, p: Promise<T>): Promise<T | Error | "still running"> {
@@ -25,19 +24,21 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T | Error | "still 
 }
 
 describe("push time limits", () => {
-  const dir = mkdtempSync(join(tmpdir(), "cognix-time-limits-"));
+  const { dir, cleanup } = tempDir("time-limits");
   const running: FakeRegistry[] = [];
   const drips: NodeJS.Timeout[] = [];
   afterEach(async () => {
     for (const t of drips.splice(0)) clearInterval(t);
     await Promise.all(running.splice(0).map((r) => r.stop()));
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(cleanup);
 
+  let pushes = 0;
   function push(registry: FakeRegistry, deps: Partial<PushDeps>, timeoutSeconds?: number) {
-    const img = makeImage(1, registry.port % 991, 40_000);
+    const n = ++pushes;
+    const img = makeImage(1, n, 40_000);
     const stderr = Object.assign(new PassThrough(), { isTTY: false }) as unknown as NodeJS.WriteStream;
-    const opts = { ref: `${registry.host}/acme/model:t`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: join(dir, `cache-${registry.port}`) };
+    const opts = { ref: `${registry.host}/acme/model:t`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: join(dir, `cache-${n}`) };
     return pushImageWith(timeoutSeconds === undefined ? opts : { ...opts, timeoutSeconds }, { env: { HOME: "/nonexistent" }, stdout: new PassThrough(), stderr, ...deps });
   }
 

@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sbomCommand } from "../../commands/sbom.ts";
 import { cyclonedxProblems, spdxProblems } from "../../commands/sbom-validate.ts";
 import { capture } from "../../commands/tests/helpers.ts";
-import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "../../registry/tests/helpers/registry.ts";
-import { buildOffline, nix, offlineBuildArgs, offlineMissing, repo } from "../../testkit/offline.ts";
+import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "../../testkit/registry.ts";
+import { nix } from "../../testkit/nix-eval.ts";
+import { buildOffline, offlineBuildArgs, offlineMissing, repo } from "../../testkit/offline.ts";
 import { SBOM_LABEL } from "../document.ts";
 
 const missing = [...offlineMissing(), ...(haveTool(REGISTRY_BIN) ? [] : [`${REGISTRY_BIN} (apt package docker-registry)`])];

@@ -9,10 +9,10 @@ import { OciWeightsClient, TITLE_ANNOTATION, WEIGHTS_ARTIFACT_TYPE } from "../oc
 import { pushWeights } from "../push.ts";
 import { findPython, runDownloader } from "./helpers/python.ts";
 import { startRangeServer, type RangeServer } from "./helpers/range-server.ts";
-import { hasRegistry, startRegistry, type Registry } from "./helpers/registry.ts";
+import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "../../testkit/registry.ts";
 
-const registryAvailable = hasRegistry();
-if (!registryAvailable) console.warn("skipping OCI weights tests: docker-registry not found on PATH");
+const registryAvailable = haveTool(REGISTRY_BIN);
+if (!registryAvailable) console.warn(`skipping OCI weights tests: ${REGISTRY_BIN} is missing`);
 const python = findPython();
 
 const sha = (b: Buffer): string => createHash("sha256").update(b).digest("hex");
@@ -20,7 +20,7 @@ const model = randomBytes(3 << 20);
 const tokenizer = Buffer.from('{"vocab": {}}');
 
 describe.skipIf(!registryAvailable)("weights as OCI artifacts (docker-registry)", () => {
-  let registry: Registry;
+  let registry: RunningRegistry;
   let source: RangeServer;
   let dir: string;
   let lock: WeightsLock;

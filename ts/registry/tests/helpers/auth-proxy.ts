@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
+import { listenLoopback } from "../../../testkit/loopback.ts";
 
 export interface AuthProxy {
   host: string;
@@ -78,18 +79,7 @@ export async function startAuthProxy(targetPort: number, o: AuthProxyOptions): P
     up.on("error", () => req.socket.destroy());
     req.pipe(up);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const addr = server.address();
-  port = typeof addr === "object" && addr !== null ? addr.port : 0;
-  return {
-    host: `127.0.0.1:${port}`,
-    port,
-    issued,
-    tokenRequests,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const listening = await listenLoopback(server);
+  port = listening.port;
+  return { host: listening.host, port, issued, tokenRequests, stop: listening.stop };
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenLoopback } from "../../../testkit/loopback.ts";
 
 export interface SeenRequest {
   method: string;
@@ -112,19 +112,5 @@ export async function startFakeRegistry(opts: FakeRegistryOptions = {}): Promise
     res.writeHead(404).end();
   }
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    host: `127.0.0.1:${port}`,
-    port,
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    blobs,
-    manifests,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenLoopback(server)), requests, blobs, manifests };
 }

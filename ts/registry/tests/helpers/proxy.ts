@@ -1,4 +1,5 @@
 import http from "node:http";
+import { listenLoopback } from "../../../testkit/loopback.ts";
 
 export interface Seen {
   method: string;
@@ -62,17 +63,6 @@ export async function startProxy(
     up.on("error", () => req.socket.destroy());
     req.pipe(up);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const addr = server.address();
-  const port = typeof addr === "object" && addr !== null ? addr.port : 0;
-  return {
-    host: `127.0.0.1:${port}`,
-    port,
-    seen,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { host, port, stop } = await listenLoopback(server);
+  return { host, port, seen, stop };
 }

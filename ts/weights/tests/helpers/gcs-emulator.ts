@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { freePort } from "../../../runtime/chroot.ts";
+import { freePort } from "../../../util/free-port.ts";
 
 export interface GcsEmulator {
   /** http://127.0.0.1:PORT */

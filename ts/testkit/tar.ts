@@ -1,12 +1,12 @@
+// Tar archives and bytes as test inputs: ustar files with fixed owner, mode
+// and mtime, and deterministic bytes that do not compress to nothing.
 import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
-import type { PushLayer } from "../../push.ts";
 
 function octal(n: number, width: number): string {
   return `${n.toString(8).padStart(width - 1, "0")}\0`;
 }
 
-/** A minimal ustar archive of regular files, fixed owner/mode/mtime. */
+/** A minimal ustar archive of regular files. */
 export function makeTar(files: { name: string; content: Buffer | string }[]): Buffer {
   const parts: Buffer[] = [];
   for (const f of files) {
@@ -34,7 +34,7 @@ export function sha256(b: Buffer): string {
   return `sha256:${createHash("sha256").update(b).digest("hex")}`;
 }
 
-/** Deterministic pseudo-random bytes (so layers do not compress to nothing). */
+/** Deterministic pseudo-random bytes (xorshift32) from `seed`. */
 export function noise(seed: number, size: number): Buffer {
   const out = Buffer.alloc(size);
   let x = seed >>> 0 || 1;
@@ -46,27 +46,4 @@ export function noise(seed: number, size: number): Buffer {
     out[i] = x & 0xff;
   }
   return out;
-}
-
-export function layerOf(tar: Buffer): PushLayer {
-  return { diffId: sha256(tar), size: tar.length, open: () => Readable.from([tar]) };
-}
-
-export function configFor(layers: PushLayer[], extra: Record<string, unknown> = {}): Buffer {
-  const cfg = {
-    architecture: "amd64",
-    os: "linux",
-    config: { Cmd: ["/bin/true"], ...extra },
-    rootfs: { type: "layers", diff_ids: layers.map((l) => l.diffId) },
-  };
-  return Buffer.from(JSON.stringify(cfg));
-}
-
-/** An image of `n` small layers; layer i differs from others by its seed. */
-export function makeImage(n: number, seedBase = 1, bytes = 4096): { tars: Buffer[]; layers: PushLayer[]; config: Buffer } {
-  const tars = Array.from({ length: n }, (_, i) =>
-    makeTar([{ name: `layer${i}/data.bin`, content: noise(seedBase * 1000 + i, bytes) }, { name: `layer${i}/note.txt`, content: `layer ${i}\n` }]),
-  );
-  const layers = tars.map(layerOf);
-  return { tars, layers, config: configFor(layers) };
 }
