@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { CognixError } from "../util/errors.ts";
@@ -11,7 +12,7 @@ import { looksIncompressible } from "./entropy.ts";
  * bytes (block boundaries are fixed offsets, each block's level follows from
  * its own content), so the same layer always gives the same blob.
  *
- * - gzip: each block is raw deflate ending in a sync flush, primed with the
+ * - gzip: each 4 MiB block is raw deflate ending in a sync flush, primed with the
  *   previous block's last 32 KiB, so the blocks form one deflate stream
  *   inside one gzip member; incompressible blocks are stored (level 0).
  * - zstd: each block is a zstd frame of its own (a zstd stream may hold
@@ -28,8 +29,8 @@ export interface BlockOptions {
   parallel: number;
 }
 
-const GZIP_BLOCK = 1024 * 1024;
-const ZSTD_BLOCK = 4 * 1024 * 1024;
+/** Large enough that starting a compressor per block costs the main thread little. */
+const BLOCK = 4 * 1024 * 1024;
 const WINDOW = 32 * 1024;
 /** gzip member header: no name, mtime 0, no extra flags, OS Unix. */
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0x03]);
@@ -44,9 +45,9 @@ export function zstdAvailable(): boolean {
   return typeof (zlib as unknown as Record<string, unknown>)["zstdCompress"] === "function";
 }
 
-function zstdCompress(buf: Buffer, level: number): Promise<Buffer> {
+function zstdCompress(buf: Buffer, level: number, chunkSize: number): Promise<Buffer> {
   const z = zlib as unknown as {
-    zstdCompress?: (b: Buffer, o: { params: Record<number, number> }, cb: (e: Error | null, r: Buffer) => void) => void;
+    zstdCompress?: (b: Buffer, o: { params: Record<number, number>; chunkSize: number }, cb: (e: Error | null, r: Buffer) => void) => void;
     constants: Record<string, number>;
   };
   const fn = z.zstdCompress;
@@ -54,51 +55,121 @@ function zstdCompress(buf: Buffer, level: number): Promise<Buffer> {
   const params: Record<number, number> = {};
   params[z.constants["ZSTD_c_compressionLevel"]!] = level;
   params[z.constants["ZSTD_c_checksumFlag"]!] = 1;
-  return new Promise((resolve, reject) => fn(buf, { params }, (e, r) => (e === null ? resolve(r) : reject(e))));
+  return new Promise((resolve, reject) => fn(buf, { params, chunkSize }, (e, r) => (e === null ? resolve(r) : reject(e))));
 }
 
-/** Fixed-size blocks of the input, the last one possibly shorter. */
-async function* reblock(input: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
-  let block = Buffer.allocUnsafe(size);
+/** A block of input: `data` is `whole` or the first part of it (the last block). */
+interface Block {
+  data: Buffer;
+  whole: Buffer;
+}
+
+/** Fixed-size blocks of the input, in pool buffers; one still being filled goes back to the pool on an early stop. */
+async function* reblock(input: AsyncIterable<Buffer>): AsyncGenerator<Block> {
+  let block: Buffer | undefined = await takeBlock();
   let fill = 0;
-  for await (const chunk of input) {
-    for (let off = 0; off < chunk.length; ) {
-      const n = chunk.copy(block, fill, off);
-      off += n;
-      fill += n;
-      if (fill === size) {
-        yield block;
-        block = Buffer.allocUnsafe(size);
-        fill = 0;
+  try {
+    for await (const chunk of input) {
+      for (let off = 0; off < chunk.length; ) {
+        const n = chunk.copy(block, fill, off);
+        off += n;
+        fill += n;
+        if (fill === block.length) {
+          const full = block;
+          block = undefined;
+          yield { data: full, whole: full };
+          block = await takeBlock();
+          fill = 0;
+        }
       }
     }
+    if (fill > 0) {
+      const last = block;
+      block = undefined;
+      yield { data: last.subarray(0, fill), whole: last };
+    }
+  } finally {
+    if (block !== undefined) giveBlock(block);
   }
-  if (fill > 0) yield block.subarray(0, fill);
 }
 
-/** Compressed `input`, streamed in order; at most `parallel` blocks are in flight. */
+/**
+ * Blocks being compressed, over every stream of this process: as many as
+ * there are cores, so several layers compressed at once share them. Input
+ * blocks come from one pool, reused as soon as their block is compressed,
+ * so memory stays bounded however many layers are pushed at once.
+ */
+const MAX_IN_FLIGHT = availableParallelism();
+const MAX_BLOCKS = 2 * MAX_IN_FLIGHT + 2;
+let inFlight = 0;
+const waiting: (() => void)[] = [];
+const freeBlocks: Buffer[] = [];
+let allocatedBlocks = 0;
+const blockWaiters: ((b: Buffer) => void)[] = [];
+
+function takeBlock(): Promise<Buffer> {
+  const b = freeBlocks.pop();
+  if (b !== undefined) return Promise.resolve(b);
+  if (allocatedBlocks < MAX_BLOCKS) {
+    allocatedBlocks++;
+    return Promise.resolve(Buffer.allocUnsafe(BLOCK));
+  }
+  return new Promise((resolve) => blockWaiters.push(resolve));
+}
+
+function giveBlock(b: Buffer): void {
+  const waiter = blockWaiters.shift();
+  if (waiter !== undefined) waiter(b);
+  else freeBlocks.push(b);
+}
+
+function acquireSlot(): Promise<void> {
+  if (inFlight < MAX_IN_FLIGHT) {
+    inFlight++;
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => waiting.push(resolve));
+}
+
+function releaseSlot(): void {
+  const next = waiting.shift();
+  if (next !== undefined) next();
+  else inFlight--;
+}
+
+/** Compressed `input`, streamed in order; at most `parallel` of its blocks are in flight. */
 export async function* compressBlocks(input: AsyncIterable<Buffer>, opts: BlockOptions): AsyncGenerator<Buffer> {
   const gzip = opts.codec === "gzip";
   if (gzip) yield GZIP_HEADER;
   const pending: Promise<Buffer>[] = [];
   let crc = 0;
   let size = 0;
-  let previous: Buffer | undefined;
+  const window = Buffer.allocUnsafe(WINDOW);
+  let primed = false;
+  // Output in 1 MiB pieces, joined into a buffer of its exact size.
+  const chunkSize = 1024 * 1024;
   try {
-    for await (const block of reblock(input, gzip ? GZIP_BLOCK : ZSTD_BLOCK)) {
+    for await (const { data: block, whole } of reblock(input)) {
+      await acquireSlot();
       let task: Promise<Buffer>;
       if (gzip) {
         crc = crc32(block, crc);
         const level = looksIncompressible(block) ? 0 : opts.level;
-        const dictionary = level > 0 && previous !== undefined ? previous.subarray(previous.length - WINDOW) : undefined;
-        task = deflateRaw(block, { level, finishFlush: zlib.constants.Z_SYNC_FLUSH, ...(dictionary !== undefined ? { dictionary } : {}) });
-        previous = block;
+        // zlib copies the dictionary when the stream starts, so the window buffer is reused at once.
+        const dictionary = level > 0 && primed ? { dictionary: window } : {};
+        task = deflateRaw(block, { level, memLevel: 9, chunkSize, finishFlush: zlib.constants.Z_SYNC_FLUSH, ...dictionary });
+        // Only the last block can be shorter than the window, and nothing follows it.
+        if (block.length >= WINDOW) block.copy(window, 0, block.length - WINDOW);
+        primed = true;
       } else {
-        task = zstdCompress(block, opts.level);
+        task = zstdCompress(block, opts.level, chunkSize);
       }
       size += block.length;
-      // Unobserved rejections would be reported before their turn comes.
-      task.catch(() => undefined);
+      // The input block goes back to the pool once compressed, whoever reads the output.
+      void task.then(
+        () => (releaseSlot(), giveBlock(whole)),
+        () => (releaseSlot(), giveBlock(whole)),
+      );
       pending.push(task);
       if (pending.length >= opts.parallel) yield await pending.shift()!;
     }

@@ -1,7 +1,7 @@
 /** Bits per byte above which deflate would save under an eighth, at many times the cost of storing. */
 const INCOMPRESSIBLE_BITS = 7;
-/** Every 7th byte is enough to tell compressed archives, wheels and weights from code and text. */
-const STEP = 7;
+/** Every 31st byte (over 100,000 samples in a 4 MiB block) tells compressed archives, wheels and weights from code and text. */
+const STEP = 31;
 
 /** Shannon entropy of the byte histogram of a sample of `block`, in bits per byte. */
 export function byteEntropy(block: Uint8Array, step = STEP): number {
