@@ -7,15 +7,19 @@ import type { SlotSink } from "./tar-writer.ts";
  * is bounded by `slots × slotSize`.
  *
  * Control words: produced and consumed slot counts, the state, the consumed
- * count a waiting producer wants to be woken at, then each slot's length.
- * A full ring wakes its producer only once half of it is free again, so the
- * threads trade places once per half ring, not once per slot.
+ * count a waiting producer wants to be woken at, one signal word each side
+ * waits on, then each slot's length. A side reads its signal word before
+ * looking at the ring and waits only while it is unchanged, so no wake-up
+ * is lost (a state change bumps it too). A full ring wakes its producer only
+ * once half of it is free again: the threads trade places once per half ring.
  */
 const PRODUCED = 0;
 const CONSUMED = 1;
 const STATE = 2;
 const WAKE_AT = 3;
-const LENGTHS = 4;
+const TO_CONSUMER = 4;
+const TO_PRODUCER = 5;
+const LENGTHS = 6;
 
 /** Atomics.waitAsync (Node 16 and later), which the ES2022 library this project targets does not declare. */
 type WaitAsync = (a: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
@@ -82,31 +86,35 @@ export class RingProducer implements SlotSink {
   slot(): Buffer {
     const slots = this.views.length;
     for (;;) {
+      const signal = Atomics.load(this.ctl, TO_PRODUCER);
       if (Atomics.load(this.ctl, STATE) === ABORTED) throw new RingAborted();
-      const consumed = Atomics.load(this.ctl, CONSUMED);
-      if (this.produced - consumed < slots) {
+      if (this.produced - Atomics.load(this.ctl, CONSUMED) < slots) {
         Atomics.store(this.ctl, WAKE_AT, 0);
         return this.views[this.produced % slots]!;
       }
       const wakeAt = this.produced - Math.floor(slots / 2);
       Atomics.store(this.ctl, WAKE_AT, wakeAt);
       // Re-read after asking: a release in between either is seen here or sees the request.
-      const now = Atomics.load(this.ctl, CONSUMED);
-      if (now < wakeAt) Atomics.wait(this.ctl, CONSUMED, now);
+      if (Atomics.load(this.ctl, CONSUMED) < wakeAt) Atomics.wait(this.ctl, TO_PRODUCER, signal);
     }
+  }
+
+  private signal(): void {
+    Atomics.add(this.ctl, TO_CONSUMER, 1);
+    Atomics.notify(this.ctl, TO_CONSUMER);
   }
 
   publish(length: number): void {
     Atomics.store(this.ctl, LENGTHS + (this.produced % this.views.length), length);
     this.produced++;
     Atomics.store(this.ctl, PRODUCED, this.produced);
-    Atomics.notify(this.ctl, PRODUCED);
+    this.signal();
   }
 
   /** Every slot is published; `failed` says the producer stopped on an error instead. */
   close(failed: boolean): void {
     Atomics.store(this.ctl, STATE, failed ? FAILED : DONE);
-    Atomics.notify(this.ctl, PRODUCED);
+    this.signal();
   }
 }
 
@@ -131,36 +139,42 @@ export class RingConsumer {
     this.slotSize = ring.slotSize;
   }
 
-  /** The next item if one is ready, or the produced count to wait on. */
-  private poll(): RingItem | number {
+  /** The next item if one is ready, or undefined. */
+  private poll(): RingItem | undefined {
     // State first: once it says done, the produced count read after it is final.
     const state = Atomics.load(this.ctl, STATE);
-    const produced = Atomics.load(this.ctl, PRODUCED);
-    if (produced > this.consumed) {
+    if (Atomics.load(this.ctl, PRODUCED) > this.consumed) {
       const i = this.consumed % this.slots;
       const length = Atomics.load(this.ctl, LENGTHS + i);
       return { kind: "chunk", bytes: Buffer.from(this.data, i * this.slotSize, length) };
     }
     if (state === DONE) return { kind: "end" };
     if (state === FAILED || state === ABORTED) return { kind: "failed" };
-    return produced;
+    return undefined;
   }
 
   async next(): Promise<RingItem> {
     for (;;) {
+      const signal = Atomics.load(this.ctl, TO_CONSUMER);
       const item = this.poll();
-      if (typeof item !== "number") return item;
-      const w = waitAsync(this.ctl, PRODUCED, item);
+      if (item !== undefined) return item;
+      const w = waitAsync(this.ctl, TO_CONSUMER, signal);
       if (w.async) await w.value;
     }
   }
 
   nextSync(): RingItem {
     for (;;) {
+      const signal = Atomics.load(this.ctl, TO_CONSUMER);
       const item = this.poll();
-      if (typeof item !== "number") return item;
-      Atomics.wait(this.ctl, PRODUCED, item);
+      if (item !== undefined) return item;
+      Atomics.wait(this.ctl, TO_CONSUMER, signal);
     }
+  }
+
+  private signal(): void {
+    Atomics.add(this.ctl, TO_PRODUCER, 1);
+    Atomics.notify(this.ctl, TO_PRODUCER);
   }
 
   /** The last chunk returned is no longer needed: its slot may be refilled. */
@@ -168,13 +182,12 @@ export class RingConsumer {
     this.consumed++;
     Atomics.store(this.ctl, CONSUMED, this.consumed);
     const wakeAt = Atomics.load(this.ctl, WAKE_AT);
-    if (wakeAt !== 0 && this.consumed >= wakeAt) Atomics.notify(this.ctl, CONSUMED);
+    if (wakeAt !== 0 && this.consumed >= wakeAt) this.signal();
   }
 
   /** Stops the producer at its next slot. */
   abort(): void {
     Atomics.compareExchange(this.ctl, STATE, RUNNING, ABORTED);
-    Atomics.notify(this.ctl, CONSUMED);
-    Atomics.notify(this.ctl, PRODUCED);
+    this.signal();
   }
 }

@@ -12,12 +12,14 @@ export type WorkerJob =
       mtime: number;
       /** Recorded hard links; without them they are found from the files' inodes. */
       hardlinks?: Record<string, string>;
+      /** Hash the bytes as they are produced (to verify a stream against a known digest). */
+      hash?: boolean;
     }
   | { op: "hash"; id: number; ring: RingMemory };
 
 /** Messages from a layer worker. */
 export type WorkerReply =
-  | { id: number; op: "produced"; hardlinks: Record<string, string> }
+  | { id: number; op: "produced"; hardlinks: Record<string, string>; diffId?: string; size: number }
   | { id: number; op: "aborted" }
   | { id: number; op: "error"; problems: Problem[]; exitCode: number }
   | { id: number; op: "crash"; message: string }
