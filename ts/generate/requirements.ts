@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { CognixError, type Location, type Problem } from "../util/errors.ts";
-import type { Requirement } from "./resolve/index.ts";
+import { CognixError, formatProblem, type Location, type Problem } from "../util/errors.ts";
+import { wheelName } from "../python/wheel.ts";
+import type { Requirement } from "./resolve/types.ts";
 import { decodeUtf8 } from "./decode-text.ts";
 import { MAX_REQUIREMENTS_BYTES, readProjectFile, within } from "./project-file.ts";
 
@@ -74,6 +75,22 @@ interface ParsedOption {
   /** Canonical long name (`--find-links`). */
   name: string;
   value: string;
+  /** How the value was given: `--name=value` / `-fvalue` ("attached") or as the next word ("separate"). */
+  form: "attached" | "separate" | "flag";
+}
+
+/** Cog reads a line as pinned when a name is followed directly by `==` (SplitPinnedPythonRequirement). */
+const COG_PINNED = /[A-Za-z0-9_-]+==\S/;
+
+/**
+ * The options Cog keeps after a pinned requirement: it matches only
+ * `--find-links=URL`, `-f URL` and `--extra-index-url=URL` on such a line
+ * and writes the rest of it away.
+ */
+function keptByCog(opt: ParsedOption): boolean {
+  if (opt.name === "--extra-index-url") return opt.flag === "--extra-index-url" && opt.form === "attached";
+  if (opt.name === "--find-links") return opt.flag === "-f" ? opt.form === "separate" : opt.form === "attached";
+  return false;
 }
 const ARCHIVE_SUFFIX = /\.(whl|tar\.gz|tgz|tar\.bz2|tar\.xz|zip)$/i;
 
@@ -129,9 +146,8 @@ export function namedUrl(req: string): string | undefined {
   const marker = m[2] ?? "";
   const egg = /#(?:.*&)?egg=([A-Za-z0-9._-]+)/.exec(url);
   if (egg !== null) return `${egg[1]} @ ${url.replace(/#.*$/, "")}${marker}`;
-  const file = decodeURIComponent(url.replace(/[?#].*$/, "").split("/").pop() ?? "");
-  if (/\.whl$/i.test(file) && file.includes("-")) return `${file.split("-")[0]} @ ${url}${marker}`;
-  return undefined;
+  const wheel = wheelName(url);
+  return wheel === null ? undefined : `${wheel.name} @ ${url}${marker}`;
 }
 
 function looksLikeLocalPath(req: string): boolean {
@@ -191,15 +207,25 @@ class Reader {
     const reqPart = (firstOpt === -1 ? tokens : tokens.slice(0, firstOpt)).join(" ");
     const optTokens = firstOpt === -1 ? [] : tokens.slice(firstOpt);
     if (reqPart !== "") {
+      const pinned = COG_PINNED.test(reqPart);
+      let ownIndex: string | undefined;
       for (const opt of this.splitOptions(optTokens, line.loc)) {
         if (opt.name === "--hash") continue; // the lock records its own hashes
         if (!PER_REQUIREMENT.has(opt.name)) {
           this.problems.push({ ...line.loc, message: `pip option ${opt.flag} is not supported after a requirement: ${line.text}` });
           continue;
         }
+        if (pinned && !keptByCog(opt)) {
+          const written = opt.form === "flag" ? opt.flag : `${opt.flag} ${opt.value}`;
+          this.out.warnings.push(
+            `${formatProblem({ ...line.loc, message: `${written} after ${reqPart} is dropped, as Cog drops it: on a pinned requirement's line Cog reads only --extra-index-url=URL, --find-links=URL and -f URL; put it on a line of its own to use it` })}`,
+          );
+          continue;
+        }
+        if (pinned && opt.name === "--extra-index-url") ownIndex = opt.value;
         this.applyOption(opt, line.loc, baseDir, stack);
       }
-      this.requirement(reqPart, line.loc, baseDir, false);
+      this.requirement(reqPart, line.loc, baseDir, false, ownIndex);
       return;
     }
     for (const opt of this.splitOptions(optTokens, line.loc)) this.applyOption(opt, line.loc, baseDir, stack);
@@ -221,7 +247,7 @@ class Reader {
       }
       if (FLAG_OPTIONS.has(flag)) {
         if (value !== undefined) this.problems.push({ ...loc, message: `${flag} takes no value` });
-        else out.push({ flag, name: flag, value: "" });
+        else out.push({ flag, name: flag, value: "", form: "flag" });
         continue;
       }
       const name = OPTIONS_WITH_VALUE.get(flag);
@@ -229,19 +255,20 @@ class Reader {
         this.problems.push({ ...loc, message: t.startsWith("-") ? `unknown pip option ${flag}` : `unexpected ${JSON.stringify(t)} among pip options` });
         continue;
       }
+      const form = value === undefined ? "separate" : "attached";
       if (value === undefined) value = tokens[++i];
       if (value === undefined || value === "") {
         this.problems.push({ ...loc, message: `${flag} needs a value` });
         continue;
       }
-      out.push({ flag, name, value });
+      out.push({ flag, name, value, form });
     }
     return out;
   }
 
-  private requirement(req: string, loc: Location, baseDir: string, editable: boolean): void {
+  private requirement(req: string, loc: Location, baseDir: string, editable: boolean, ownIndex?: string): void {
     if (!looksLikeLocalPath(req)) {
-      this.out.requirements.push({ text: namedUrl(req) ?? req, loc });
+      this.out.requirements.push({ text: namedUrl(req) ?? req, loc, ...(ownIndex === undefined ? {} : { ownIndex }) });
       return;
     }
     const [pathPart, marker] = req.split(/\s*;\s*/, 2) as [string, string | undefined];

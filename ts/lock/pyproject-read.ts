@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { CognixError } from "../util/errors.ts";
-import { normalizeMarker, normalizeName, parseRequirement } from "./pep508.ts";
-import { isTable, parseToml, type TomlTable, type TomlValue } from "./toml.ts";
+import { normalizeName } from "../python/name.ts";
+import { normalizeMarker, parseRequirement } from "../python/pep508.ts";
+import { isTable, readToml, type TomlTable, type TomlValue } from "../python/toml.ts";
 import type { LockedRequirement } from "./uv-lock.ts";
 
 export interface ProjectRequirements {
@@ -26,7 +27,7 @@ export function readPyprojectRequirements(file: string): ProjectRequirements {
   } catch {
     throw new CognixError({ file, message: "pyproject.toml not found; run `cognix lock` (it writes pyproject.toml from cognix.json, then uv.lock), or `cognix pyproject` to write only pyproject.toml" });
   }
-  const doc = parseToml(text, file);
+  const doc = readToml(text, file);
   const project = table(doc["project"]);
   const uv = table(table(doc["tool"])["uv"]);
   const cognix = table(table(doc["tool"])["cognix"]);
@@ -69,7 +70,7 @@ export function readPyprojectRequirements(file: string): ProjectRequirements {
           const url = [src["url"], src["git"], src["path"]].find((v): v is string => typeof v === "string");
           if (url !== undefined) {
             req.url = url;
-            req.specifier = "";
+            req.specifiers = [];
           }
         }
       }

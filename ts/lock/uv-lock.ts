@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { CognixError } from "../util/errors.ts";
-import { formatRequirement, normalizeExtras, normalizeMarker, normalizeName, normalizeSpecifier, type Requirement } from "./pep508.ts";
-import { isTable, parseToml, type TomlTable, type TomlValue } from "./toml.ts";
+import { normalizeName } from "../python/name.ts";
+import { formatRequirement, normalizeExtras, normalizeMarker, type Requirement } from "../python/pep508.ts";
+import { parseSpecifiers } from "../python/specifier.ts";
+import { isTable, readToml, type TomlTable, type TomlValue } from "../python/toml.ts";
 
 /** A requirement as recorded, plus the index uv routed it to. */
 export interface LockedRequirement {
@@ -30,18 +32,17 @@ function isRoot(pkg: TomlTable): boolean {
 }
 
 /** One `requires-dist` entry ({ name, specifier, marker, extras, url|git|path, index }). */
-export function lockedRequirement(entry: TomlTable): LockedRequirement {
+function lockedRequirement(entry: TomlTable, file: string): LockedRequirement {
   const extras = Array.isArray(entry["extras"]) ? entry["extras"].filter((e): e is string => typeof e === "string") : [];
   const url = str(entry["url"]) ?? str(entry["git"]) ?? str(entry["path"]) ?? str(entry["editable"]) ?? str(entry["directory"]);
   const marker = str(entry["marker"]);
+  const name = normalizeName(str(entry["name"]) ?? "");
+  const specifiers = url === null ? parseSpecifiers(str(entry["specifier"]) ?? "") : [];
+  if (specifiers === null) {
+    throw new CognixError({ file, message: `requires-dist entry for ${name}: not a version specifier: ${JSON.stringify(entry["specifier"])}; re-run \`cognix lock\`` });
+  }
   return {
-    requirement: {
-      name: normalizeName(str(entry["name"]) ?? ""),
-      extras: normalizeExtras(extras),
-      specifier: url === null ? normalizeSpecifier(str(entry["specifier"]) ?? "") : "",
-      url,
-      marker: marker === null ? null : normalizeMarker(marker),
-    },
+    requirement: { name, extras: normalizeExtras(extras), specifiers, url, marker: marker === null ? null : normalizeMarker(marker) },
     index: str(entry["index"]),
   };
 }
@@ -54,7 +55,7 @@ export function readUvLock(file: string, projectName?: string): UvLock {
   } catch {
     throw new CognixError({ file, message: "uv.lock not found; run `cognix lock` to create it" });
   }
-  const doc = parseToml(text, file);
+  const doc = readToml(text, file);
   const raw = Array.isArray(doc["package"]) ? doc["package"].filter(isTable) : [];
   const wanted = projectName === undefined ? null : normalizeName(projectName);
   const root =
@@ -64,7 +65,7 @@ export function readUvLock(file: string, projectName?: string): UvLock {
     throw new CognixError({ file, message: "uv.lock has no entry for the project itself (a package with source \".\"); re-run `cognix lock`" });
   }
   const meta = root["metadata"];
-  const dist = isTable(meta) && Array.isArray(meta["requires-dist"]) ? meta["requires-dist"].filter(isTable).map(lockedRequirement) : null;
+  const dist = isTable(meta) && Array.isArray(meta["requires-dist"]) ? meta["requires-dist"].filter(isTable).map((e) => lockedRequirement(e, file)) : null;
   return {
     file,
     requiresPython: str(doc["requires-python"]),

@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import type { CognixConfig } from "../types/cognix.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
 import { COGLET_SDK } from "../generate/resolve/sdk.ts";
-import { normalizeName, parseRequirement } from "../lock/pep508.ts";
+import { normalizeName } from "../python/name.ts";
+import { parseRequirement } from "../python/pep508.ts";
 
 /** Everything in cognix.json that shapes uv.lock, in the form pyproject.toml states it. */
 export interface LockInputs {

@@ -1,38 +1,14 @@
-import { CognixError, type Location, type Problem } from "../../util/errors.ts";
+import { CognixError, type Problem } from "../../util/errors.ts";
 import { chooseCuda } from "./choose-cuda.ts";
 import { cudaValueProblem } from "./cuda.ts";
 import { findFrameworks } from "./frameworks.ts";
-import { PYTHONS_NOT_IN_NIXPKGS, pythonMinor, pythonRange } from "./python.ts";
+import { pythonMinor, pythonProblemWithoutInterpreter, pythonRange } from "./python.ts";
 import { rewriteRequirements } from "./rewrite.ts";
 import { resolveSdk } from "./sdk.ts";
 import { findTensorflow } from "./tensorflow.ts";
+import type { Resolved, ResolveInput } from "./types.ts";
 
-/** One normalized PEP 508 line and where it came from. */
-export interface Requirement { text: string; loc: Location }
-
-export interface ResolveInput {
-  gpu: boolean;
-  /** As written: "3.11" or "3.12.4". */
-  pythonVersion: string;
-  pythonVersionLoc: Location;
-  requirements: Requirement[];
-  cuda?: { value: string; loc: Location };
-  cudnn?: { value: string; loc: Location };
-  sdkVersion?: { value: string; loc: Location };
-}
-
-export interface Resolved {
-  cuda: { version: string; cudnn: string } | null;
-  /** version is the exact pin, else the lowest bound of a range, else "". */
-  torch: { version: string; torchvision: string | null; torchaudio: string | null; variant: string; indexUrl: string | null } | null;
-  tensorflow: { version: string; package: string } | null;
-  /** Rewritten lines, same order. */
-  requirements: string[];
-  indexes: { name: string; url: string; packages: string[] }[];
-  /** The exact cog SDK, or null for the newest cog and coglet. */
-  cogSdkVersion: string | null;
-  warnings: string[];
-}
+export type { Requirement, Resolved, ResolveInput } from "./types.ts";
 
 /**
  * Applies Cog's version rules to a build. Throws a CognixError listing every
@@ -45,10 +21,9 @@ export function resolve(input: ResolveInput): Resolved {
   const py = pythonMinor(input.pythonVersion, input.pythonVersionLoc);
   const python = typeof py === "string" ? py : null;
   if (typeof py !== "string") problems.push(py);
-  if (python !== null && (PYTHONS_NOT_IN_NIXPKGS as readonly string[]).includes(python)) {
-    warnings.push(
-      `python_version ${python}: current nixpkgs has no Python ${python} interpreter; the build needs \`python.interpreter\` set in your flake, or a python_version of 3.10 or later`,
-    );
+  if (python !== null && input.interpreterFromFlake !== true) {
+    const missing = pythonProblemWithoutInterpreter(python, input.pythonVersionLoc);
+    if (missing !== null) problems.push(missing);
   }
 
   const sdk = resolveSdk(input.sdkVersion, { version: python, loc: input.pythonVersionLoc }, input.requirements);

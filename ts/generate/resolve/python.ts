@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Location, Problem } from "../../util/errors.ts";
+import { compareVersions } from "./version.ts";
 
 interface PythonsData {
   supported: string[];
@@ -21,6 +22,17 @@ const PYTHONS = loadPythons();
 /** Python minors cognix builds images for. */
 export const SUPPORTED_PYTHONS: readonly string[] = PYTHONS.supported;
 
+/** Cog's MinimumMajorPythonVersion.MinimumMinorPythonVersion: `cog build` refuses anything older. */
+export const COG_MINIMUM_PYTHON = "3.10";
+
+const olderThanCog = (minor: string): boolean => compareVersions(minor, COG_MINIMUM_PYTHON) < 0;
+
+/**
+ * Minors current nixpkgs no longer carries an interpreter for: the image then
+ * needs `python.interpreter` set by hand in the model's flake.
+ */
+export const PYTHONS_NOT_IN_NIXPKGS: readonly string[] = PYTHONS.notInNixpkgs;
+
 /** "3.11" or "3.12.4" → "3.11"; a Problem when it is not a supported Python. */
 export function pythonMinor(version: string, loc: Location): string | Problem {
   const m = /^\s*(\d+)\.(\d+)(?:\.(\d+))?\s*$/.exec(version);
@@ -30,19 +42,27 @@ export function pythonMinor(version: string, loc: Location): string | Problem {
   const minor = `${Number(m[1])}.${Number(m[2])}`;
   if (!SUPPORTED_PYTHONS.includes(minor)) {
     const why = PYTHONS.unsupported[minor];
-    return {
-      ...loc,
-      message: `Python ${minor} is not supported${why === undefined ? "" : `: ${why}`}; use one of ${SUPPORTED_PYTHONS.join(", ")}`,
-    };
+    const old = olderThanCog(minor);
+    const reasons = [old ? `current Cog refuses Python below ${COG_MINIMUM_PYTHON}, and cognix cannot build it either` : undefined, why].filter((r) => r !== undefined);
+    const instead = old ? `raise python_version to ${COG_MINIMUM_PYTHON} or later` : `use one of ${SUPPORTED_PYTHONS.join(", ")}`;
+    return { ...loc, message: `Python ${minor} is not supported${reasons.length === 0 ? "" : `: ${reasons.join(" (")}${reasons.length > 1 ? ")" : ""}`}; ${instead}` };
   }
   return minor;
 }
 
 /**
- * Minors current nixpkgs no longer carries an interpreter for: the image then
- * needs `python.interpreter` set by hand in the model's flake.
+ * A supported Python that nixpkgs has no interpreter for builds only with
+ * `python.interpreter` set in the model's flake: the problem to report when
+ * it is not, naming both ways out; null for the other Pythons.
  */
-export const PYTHONS_NOT_IN_NIXPKGS: readonly string[] = PYTHONS.notInNixpkgs;
+export function pythonProblemWithoutInterpreter(minor: string, loc: Location): Problem | null {
+  if (!PYTHONS_NOT_IN_NIXPKGS.includes(minor)) return null;
+  const cog = olderThanCog(minor) ? `current Cog refuses Python below ${COG_MINIMUM_PYTHON}, and ` : "";
+  return {
+    ...loc,
+    message: `Python ${minor}: ${cog}nixpkgs has no Python ${minor} interpreter. Raise python_version to ${COG_MINIMUM_PYTHON} or later, or set \`python.interpreter\` to a Python ${minor} package in the model's flake.nix (cognix generate reads it from there)`,
+  };
+}
 
 /** "3.10–3.12" style summary of a list of minors. */
 export function pythonRange(pythons: readonly string[]): string {

@@ -1,5 +1,6 @@
-import { parseRequirement } from "../../lock/pep508.ts";
+import { parseRequirement } from "../../python/pep508.ts";
 import { formatProblem, type Location, type Problem } from "../../util/errors.ts";
+import { COG_MINIMUM_PYTHON } from "./python.ts";
 import { compareVersions } from "./version.ts";
 
 /**
@@ -11,7 +12,8 @@ export const LAST_LEGACY_SDK = "0.16.12";
 export const COGLET_SDK = "0.17.0";
 /** Cog's MinimumSDKVersion: the oldest SDK a build may pin. */
 const MINIMUM_SDK = "0.16.0";
-const COGLET_PYTHON = "3.10";
+/** coglet needs the Python current Cog needs. */
+const COGLET_PYTHON = COG_MINIMUM_PYTHON;
 const PEP440 = /^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$/;
 
 export interface SdkChoice {

@@ -1,6 +1,6 @@
 import { TORCH_RELEASES } from "./tables/tables.generated.ts";
 import type { TorchRelease, TorchVariant } from "./tables/types.ts";
-import { compareVersions, greater, matches, sameRelease, stripLocal } from "./version.ts";
+import { compareVersions, greater, matches, stripLocal } from "./version.ts";
 
 export interface TorchChoice {
   release: TorchRelease;
@@ -56,10 +56,13 @@ export function torchForGpu(version: string, cuda: string): TorchChoice | null {
   return best;
 }
 
-/** The CPU build of exactly this torch release (2.1 means 2.1.0), if one exists. */
+/**
+ * The CPU build of exactly this torch version as Cog's table spells it
+ * (torchCPUPackage: "2.1" is not "2.1.0"), if one exists; a local part is ignored.
+ */
 export function torchForCpu(version: string): TorchChoice | null {
   for (const release of TORCH_RELEASES) {
-    if (!sameRelease(release.torch, stripLocal(version))) continue;
+    if (release.torch !== stripLocal(version)) continue;
     const variant = release.variants.find((v) => v.cuda === null);
     return variant ? { release, variant } : null;
   }

@@ -129,6 +129,31 @@ describe("parsePackageList and namedUrl", () => {
     expect(r.options).toEqual(["--pre"]);
   });
 
+  it("on a pinned line, keeps only the options Cog reads there and drops the rest with a warning", () => {
+    const ctx = project({
+      "r.txt": [
+        "torch==1.13.0 --extra-index-url https://download.pytorch.org/whl/cu117",
+        "torchvision==0.14.0 --extra-index-url=https://download.pytorch.org/whl/cu116",
+        "xformers==0.0.16 -f https://links.example/x --find-links https://links.example/y",
+        "numpy --extra-index-url https://extra.example/simple",
+      ].join("\n"),
+    });
+    const r = readRequirementsFile(ctx, "r.txt", {});
+    expect(r.requirements).toEqual([
+      { text: "torch==1.13.0", loc: { file: "r.txt", line: 1 } },
+      { text: "torchvision==0.14.0", loc: { file: "r.txt", line: 2 }, ownIndex: "https://download.pytorch.org/whl/cu116" },
+      { text: "xformers==0.0.16", loc: { file: "r.txt", line: 3 } },
+      { text: "numpy", loc: { file: "r.txt", line: 4 } },
+    ]);
+    // An unpinned line goes to pip as written, whose options apply to every package.
+    expect(r.extraIndexUrls.map((u) => u.value)).toEqual(["https://download.pytorch.org/whl/cu116", "https://extra.example/simple"]);
+    expect(r.findLinks.map((u) => u.value)).toEqual(["https://links.example/x"]);
+    expect(r.warnings).toEqual([
+      "r.txt:1: --extra-index-url https://download.pytorch.org/whl/cu117 after torch==1.13.0 is dropped, as Cog drops it: on a pinned requirement's line Cog reads only --extra-index-url=URL, --find-links=URL and -f URL; put it on a line of its own to use it",
+      "r.txt:3: --find-links https://links.example/y after xformers==0.0.16 is dropped, as Cog drops it: on a pinned requirement's line Cog reads only --extra-index-url=URL, --find-links=URL and -f URL; put it on a line of its own to use it",
+    ]);
+  });
+
   it("leaves URLs whose name cannot be known as written", () => {
     expect(namedUrl("https://example.com/pkg.tar.gz")).toBeUndefined();
     expect(namedUrl("numpy==1.0")).toBeUndefined();

@@ -7,8 +7,8 @@ import { generate } from "../../generate/generate.ts";
 import { checkLockFresh } from "../../lock/freshness.ts";
 import { readPyprojectRequirements } from "../../lock/pyproject-read.ts";
 import { canonicalJson } from "../../util/canonical-json.ts";
-import { parseRequirement } from "../../lock/pep508.ts";
-import { isTable, parseToml, type TomlTable } from "../../lock/toml.ts";
+import { parseRequirement } from "../../python/pep508.ts";
+import { isTable, readToml, type TomlTable } from "../../python/toml.ts";
 import type { CognixConfig } from "../../types/cognix.ts";
 import { CognixError } from "../../util/errors.ts";
 import { lockInputs, lockInputsSha256, requiresPythonFor } from "../lock-inputs.ts";
@@ -44,7 +44,7 @@ function table(doc: TomlTable, ...path: string[]): TomlTable {
 function checkInvariants(cognix: CognixConfig): TomlTable {
   const text = renderPyproject(cognix);
   expect(renderPyproject(structuredClone(cognix))).toBe(text);
-  const doc = parseToml(text);
+  const doc = readToml(text);
   const project = table(doc, "project");
   expect(project["requires-python"]).toBe(requiresPythonFor(cognix.python.version));
   const deps = project["dependencies"] as string[];
@@ -113,9 +113,19 @@ describe("renderPyproject for each resolution case", () => {
     expect(table(doc, "tool", "uv", "sources")["torchaudio"]).toEqual({ index: idx["name"] });
   });
 
-  it("GPU torch as a range: still routed to the chosen CUDA index", () => {
+  it("GPU torch as a range: from PyPI, as Cog installs it, with no PyTorch index", () => {
     const cfg = generateFrom(`build:\n  gpu: true\n  python_version: "3.11"\n  python_packages:\n    - torch>=2.1\n${predict}`);
-    checkInvariants(cfg);
+    const doc = checkInvariants(cfg);
+    expect(cfg.torch).toMatchObject({ version: "2.1", variant: "pypi", indexUrl: null });
+    expect(table(doc, "tool", "uv")["index"]).toBeUndefined();
+    expect(table(doc, "tool", "uv")["sources"]).toBeUndefined();
+  });
+
+  it("GPU torch as a range beside a pinned torchvision: both from torchvision's CUDA index", () => {
+    const cfg = generateFrom(`build:\n  gpu: true\n  cuda: "12.1"\n  python_version: "3.11"\n  python_packages:\n    - torch>=2.1\n    - torchvision==0.18.1\n${predict}`);
+    const doc = checkInvariants(cfg);
+    expect(cfg.torch).toMatchObject({ variant: "cu121", indexUrl: "https://download.pytorch.org/whl/cu121" });
+    expect(table(doc, "tool", "uv", "sources")).toEqual({ torch: { index: "pytorch-cu121" }, torchvision: { index: "pytorch-cu121" } });
   });
 
   it("torch from PyPI (no known build): no PyTorch index", () => {
@@ -158,8 +168,8 @@ describe("renderPyproject for each resolution case", () => {
     expect(table(checkInvariants(cfg), "project")["dependencies"]).toEqual(["numpy", "cog>=0.17.0", "coglet", "pip"]);
   });
 
-  it("without build.sdk_version on Python 3.9: the last 0.16 SDK", () => {
-    const cfg = generateFrom(`build:\n  python_version: "3.9"\n  python_packages:\n    - numpy\n${predict}`);
+  it("a pinned SDK (the last 0.16 one, as Python 3.9 gets): that cog alone, no coglet", () => {
+    const cfg = generateFrom(`build:\n  python_version: "3.10"\n  sdk_version: "0.16.12"\n  python_packages:\n    - numpy\n${predict}`);
     expect(cfg.cog.sdkVersion).toBe("0.16.12");
     expect(table(checkInvariants(cfg), "project")["dependencies"]).toEqual(["numpy", "cog==0.16.12", "pip"]);
   });
@@ -183,8 +193,9 @@ describe("renderPyproject on real cog.yaml files", () => {
     checkInvariants(cfg);
     rendered += 1;
   });
-  it("rendered most of the real-world models (the rest are rejected by the generator)", () => {
-    expect(rendered).toBeGreaterThanOrEqual(Math.floor(models.length * 0.75));
+  // The rest are refused by the generator, as Cog refuses most of them (Python below 3.10, missing files).
+  it("rendered most of the real-world models", () => {
+    expect(rendered).toBeGreaterThanOrEqual(Math.floor(models.length * 0.7));
   });
 });
 
@@ -207,7 +218,7 @@ describe("lock inputs and files", () => {
   it("escapes quotes and backslashes so the file reads back as written", () => {
     const cfg = generateFrom(`build:\n  python_version: "3.11"\n  python_packages:\n    - numpy\n${predict}`);
     const odd = 'pkg @ file:///tmp/a\\"b.whl ; python_version < "3.12"';
-    const doc = parseToml(renderPyproject({ ...cfg, python: { ...cfg.python, requirements: [odd] } }));
+    const doc = readToml(renderPyproject({ ...cfg, python: { ...cfg.python, requirements: [odd] } }));
     expect(table(doc, "project")["dependencies"]).toContain(odd);
   });
 

@@ -82,18 +82,54 @@ describe("torch on GPU (Cog's TestValidateAndCompleteCUDAForSelectedTorch)", () 
     expect(out.requirements).toEqual(['torch[opt-einsum]==2.0.1 ; sys_platform == "linux"']);
   });
 
-  it("a range picks CUDA from its lowest version and warns that uv.lock decides", () => {
+  it("a range comes from PyPI as in Cog, CUDA chosen from the first version it names", () => {
     const out = resolve(input(true, "3.11", ["torch>=2.1,<2.6", "torchvision"]));
     expect(out.cuda).toEqual({ version: "12.1", cudnn: "8" });
     expect(out.requirements).toEqual(["torch>=2.1,<2.6", "torchvision"]);
-    expect(out.indexes).toEqual([{ name: "pytorch-cu121", url: "https://download.pytorch.org/whl/cu121", packages: ["torch", "torchvision"] }]);
-    expect(out.torch?.version).toBe("2.1");
-    expect(out.warnings.join("\n")).toMatch(/uv\.lock decides.*Pin an exact version/s);
+    expect(out.indexes).toEqual([]);
+    expect(out.torch).toEqual({ version: "2.1", torchvision: null, torchaudio: null, variant: "pypi", indexUrl: null });
+    expect(out.warnings.join("\n")).toMatch(/torch>=2\.1,<2\.6: a range, so torch comes from PyPI as in Cog .*CUDA 12\.1 goes with torch 2\.1, the first version it names.*Pin an exact version/s);
+  });
+
+  it("a range with build.cuda never goes to the index of another CUDA (its lowest version's cu118)", () => {
+    const out = resolve(input(true, "3.11", ["torch>=2.0"], { cuda: at(5, "12.1", "cuda") }));
+    expect(out.indexes).toEqual([]);
+    expect(out.torch).toMatchObject({ version: "2.0", variant: "pypi", indexUrl: null });
+  });
+
+  it("torch<=X takes X, as Cog does, instead of being refused", () => {
+    const out = resolve(input(true, "3.11", ["torch<=2.0.1"]));
+    expect(out.cuda).toEqual({ version: "11.8", cudnn: "8" });
+    expect(out.torch).toMatchObject({ version: "2.0.1", variant: "pypi", indexUrl: null });
+    expect(out.requirements).toEqual(["torch<=2.0.1"]);
+    expect(resolve(input(true, "3.11", ["torch<2.6,>=2.1"])).cuda?.version).toBe("12.6");
   });
 
   it("~= and wildcard pins are ranges too", () => {
     expect(resolve(input(true, "3.11", ["torch~=2.4.0"])).cuda?.version).toBe("12.4");
     expect(resolve(input(true, "3.11", ["torch==2.2.*"])).cuda?.version).toBe("12.1");
+  });
+
+  it("a range beside a pinned torchvision follows torchvision's index, whose CUDA is the image's", () => {
+    const out = resolve(input(true, "3.11", ["torch>=2.0", "torchvision==0.18.1", "torchaudio"], { cuda: at(5, "12.1", "cuda") }));
+    expect(out.indexes).toEqual([{ name: "pytorch-cu121", url: "https://download.pytorch.org/whl/cu121", packages: ["torch", "torchvision", "torchaudio"] }]);
+    expect(out.torch).toMatchObject({ version: "2.0", variant: "cu121", indexUrl: "https://download.pytorch.org/whl/cu121" });
+    expect(out.warnings.join("\n")).toContain("It follows torchvision to https://download.pytorch.org/whl/cu121 so their CUDA builds match");
+  });
+
+  it("an exact pin the table lacks for the image's CUDA comes from PyPI as written", () => {
+    const out = resolve(input(true, "3.11", ["torch==2.6.0", "torchaudio==2.6.0"], { cuda: at(5, "11.7", "cuda") }));
+    expect(out.requirements).toEqual(["torch==2.6.0", "torchaudio==2.6.0"]);
+    expect(out.indexes).toEqual([]);
+    expect(out.warnings.join("\n")).toContain("torch==2.6.0: no known CUDA build of torch 2.6.0 in Cog's table; it is taken from PyPI as written");
+  });
+
+  it("a line naming its own index (--extra-index-url=URL) keeps its version and leaves the table alone", () => {
+    const own = { text: "torch==2.0.1", loc: { file: "requirements.txt", line: 1 }, ownIndex: "https://download.pytorch.org/whl/cu117" };
+    const out = resolve({ ...input(true, "3.11", []), requirements: [own, { text: "torchaudio==2.0.2", loc: { file: "requirements.txt", line: 2 } }] });
+    expect(out.requirements).toEqual(["torch==2.0.1", "torchaudio==2.0.2"]);
+    expect(out.indexes).toEqual([]);
+    expect(out.torch).toMatchObject({ version: "2.0.1", variant: "cu117", indexUrl: null });
   });
 
   it("a wheel URL names the version", () => {
@@ -179,11 +215,15 @@ describe("CUDA defaults and checks", () => {
     expect(out.warnings).toEqual(["build.cuda and build.cudnn have no effect unless build.gpu is true"]);
   });
 
-  it("warns that Python 3.9 needs an interpreter from the user's flake, and only that", () => {
+  it("refuses Python 3.9 at python_version, naming both ways out, unless the flake gives an interpreter", () => {
     for (const py of ["3.9", "3.9.18"]) {
-      const warnings = resolve(input(false, py, [])).warnings.join("\n");
-      expect(warnings).toContain("current nixpkgs has no Python");
-      expect(warnings).toContain("`python.interpreter`");
+      const err = failure(input(false, py, []));
+      expect(err.problems).toHaveLength(1);
+      expect(err.message).toBe(
+        "cog.yaml:4:19: build.python_version: Python 3.9: current Cog refuses Python below 3.10, and nixpkgs has no Python 3.9 interpreter. Raise python_version to 3.10 or later, or set `python.interpreter` to a Python 3.9 package in the model's flake.nix (cognix generate reads it from there)",
+      );
+      const out = resolve(input(false, py, [], { interpreterFromFlake: true }));
+      expect(out.cogSdkVersion).toBe("0.16.12");
     }
     for (const py of ["3.10", "3.13"]) expect(resolve(input(false, py, [])).warnings).toEqual([]);
   });
@@ -236,7 +276,7 @@ describe("Python versions 3.9–3.14", () => {
   for (const [py, torch, ok] of cases) {
     it(`python ${py} with torch==${torch}: ${ok ? "resolves" : "error"}`, () => {
       for (const gpu of [true, false]) {
-        const i = input(gpu, py, [`torch==${torch}`]);
+        const i = input(gpu, py, [`torch==${torch}`], { interpreterFromFlake: true });
         if (ok) expect(resolve(i).torch?.version).toBe(torch);
         else expect(failure(i).message).toContain(`has no wheels for Python ${py}`);
       }
@@ -245,7 +285,10 @@ describe("Python versions 3.9–3.14", () => {
 
   it("a patch version is accepted; unsupported Pythons are errors at python_version", () => {
     expect(resolve(input(false, "3.12.4", [])).cuda).toBeNull();
-    expect(failure(input(false, "3.7", [])).message).toBe("cog.yaml:4:19: build.python_version: Python 3.7 is not supported; use one of 3.9, 3.10, 3.11, 3.12, 3.13, 3.14");
+    expect(failure(input(false, "3.7", [])).message).toBe(
+      "cog.yaml:4:19: build.python_version: Python 3.7 is not supported: current Cog refuses Python below 3.10, and cognix cannot build it either; raise python_version to 3.10 or later",
+    );
+    expect(failure(input(false, "3.15", [])).message).toBe("cog.yaml:4:19: build.python_version: Python 3.15 is not supported; use one of 3.9, 3.10, 3.11, 3.12, 3.13, 3.14");
     expect(failure(input(false, "three", [])).message).toContain('python_version "three" must be major.minor');
   });
 
@@ -254,7 +297,7 @@ describe("Python versions 3.9–3.14", () => {
       for (const reqs of [[], ["torch==1.13.1"], ["torch==2.4.1"]]) {
         const err = failure(input(gpu, "3.8.18", reqs));
         expect(err.message).toContain(
-          "cog.yaml:4:19: build.python_version: Python 3.8 is not supported: pyproject.nix's virtualenv builder (make_venv.py subscripts dict[...] at import) and build-system-pkgs (requires-python ~=3.9) need Python 3.9 or later; use one of 3.9, 3.10, 3.11, 3.12, 3.13, 3.14",
+          "cog.yaml:4:19: build.python_version: Python 3.8 is not supported: current Cog refuses Python below 3.10, and cognix cannot build it either (pyproject.nix's virtualenv builder (make_venv.py subscripts dict[...] at import) and build-system-pkgs (requires-python ~=3.9) need Python 3.9 or later); raise python_version to 3.10 or later",
         );
       }
     }
@@ -268,10 +311,20 @@ describe("CPU builds", () => {
     expect(out.indexes).toEqual([{ name: "pytorch-cpu", url: "https://download.pytorch.org/whl/cpu", packages: ["torch", "torchvision", "torchaudio"] }]);
   });
 
-  it("route unpinned torch to /whl/cpu and warn", () => {
-    const out = resolve(input(false, "3.12", ["torch"]));
-    expect(out.torch).toMatchObject({ version: "", variant: "cpu", indexUrl: "https://download.pytorch.org/whl/cpu" });
-    expect(out.warnings.join("\n")).toContain("torch is not pinned");
+  it("take unpinned and ranged torch from PyPI, as Cog does, and warn", () => {
+    for (const line of ["torch", "torch>=2.1"]) {
+      const out = resolve(input(false, "3.12", [line, "torchvision"]));
+      expect(out.torch).toMatchObject({ variant: "pypi", indexUrl: null });
+      expect(out.indexes).toEqual([]);
+    }
+    expect(resolve(input(false, "3.12", ["torch"])).warnings.join("\n")).toContain("torch: torch is not pinned, so it comes from PyPI as in Cog");
+  });
+
+  it("route only versions the table spells exactly (torch==2.1 is not 2.1.0) to /whl/cpu", () => {
+    expect(resolve(input(false, "3.11", ["torch==2.1.0"])).torch).toMatchObject({ variant: "cpu" });
+    const out = resolve(input(false, "3.11", ["torch==2.1"]));
+    expect(out.torch).toMatchObject({ version: "2.1", variant: "pypi", indexUrl: null });
+    expect(out.warnings.join("\n")).toContain("no known CPU build of torch 2.1 in Cog's table");
   });
 
   it("install the CPU build for a +cuXYZ pin, with a warning", () => {
@@ -291,7 +344,7 @@ describe("CPU builds", () => {
 describe("cog SDK version", () => {
   it("defaults to the newest (null), the last 0.16 SDK on Python < 3.10, and accepts an exact pin", () => {
     expect(resolve(input(false, "3.12", [])).cogSdkVersion).toBeNull();
-    expect(resolve(input(false, "3.9", [])).cogSdkVersion).toBe("0.16.12");
+    expect(resolve(input(false, "3.9", [], { interpreterFromFlake: true })).cogSdkVersion).toBe("0.16.12");
     expect(resolve(input(false, "3.12", [], { sdkVersion: at(8, "0.18.0a1", "sdk_version") })).cogSdkVersion).toBe("0.18.0a1");
   });
 

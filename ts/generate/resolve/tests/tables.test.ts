@@ -110,7 +110,8 @@ describe.skipIf(missing)("resolution against Cog's tables", () => {
         continue;
       }
       const py = usable.includes("3.10") ? "3.10" : usable[usable.length - 1]!;
-      const out = resolve({ gpu: true, pythonVersion: py, pythonVersionLoc: {}, requirements: [req(`tensorflow==${t.TF}`)] });
+      // 3.9 needs an interpreter from the flake; here it is given.
+      const out = resolve({ gpu: true, pythonVersion: py, pythonVersionLoc: {}, requirements: [req(`tensorflow==${t.TF}`)], interpreterFromFlake: true });
       expect(out.cuda, t.TF).toEqual({ version: mm(t.CUDA), cudnn: String(num(t.CuDNN)[0]) });
       expect(out.tensorflow).toEqual({ version: t.TF, package: `tensorflow==${t.TF}` });
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { exactPin, lowerBound, parseRequirement, versionFromWheelUrl, withPinnedVersion } from "../requirement.ts";
+import { parseRequirement } from "../../../python/pep508.ts";
+import { exactPin, firstVersion, withPinnedVersion } from "../pins.ts";
 import { greater, matches, parseVersion } from "../version.ts";
 
 const parse = (t: string) => {
@@ -8,35 +9,25 @@ const parse = (t: string) => {
   return r;
 };
 
-describe("requirement lines", () => {
-  it("normalizes names and reads specifiers, ignoring markers", () => {
-    expect(parse('Torch_Vision[x]>=0.15, <0.17 ; python_version < "3.12"')).toEqual({
-      name: "torch-vision",
-      specifiers: [{ op: ">=", version: "0.15" }, { op: "<", version: "0.17" }],
-      url: null,
-    });
-  });
-
+describe("framework pins as Cog reads them", () => {
   it("exact pins are a lone == without wildcard", () => {
     expect(exactPin(parse("torch==2.1.0+cu121"))).toBe("2.1.0+cu121");
-    expect(exactPin(parse("torch===2.1.0"))).toBe("2.1.0");
+    expect(exactPin(parse("torch===2.1.0"))).toBeNull();
     expect(exactPin(parse("torch==2.1.*"))).toBeNull();
     expect(exactPin(parse("torch>=2.1"))).toBeNull();
     expect(exactPin(parse("torch==2.1,!=2.1.1"))).toBeNull();
   });
 
-  it("lower bounds come from ==, ~=, >=, >; upper bounds alone give none", () => {
-    expect(lowerBound(parse("torch==2.2.*"))).toBe("2.2");
-    expect(lowerBound(parse("torch~=2.1.0"))).toBe("2.1.0");
-    expect(lowerBound(parse("torch<3,>=2.3"))).toBe("2.3");
-    expect(lowerBound(parse("torch<2.5"))).toBeNull();
-    expect(lowerBound(parse("torch"))).toBeNull();
+  it("a range gives the first version written, whatever its operator", () => {
+    expect(firstVersion(parse("torch<=2.0.1"))).toBe("2.0.1");
+    expect(firstVersion(parse("torch<3,>=2.3"))).toBe("3");
+    expect(firstVersion(parse("torch>=2.3,<3"))).toBe("2.3");
+    expect(firstVersion(parse("torch==2.2.*"))).toBe("2.2");
+    expect(firstVersion(parse("torch~=2.1.0"))).toBe("2.1.0");
+    expect(firstVersion(parse("torch"))).toBeNull();
   });
 
-  it("reads the version of a wheel URL and rewrites only the version", () => {
-    const r = parse("torch @ https://download.pytorch.org/whl/cu121/torch-2.1.0%2Bcu121-cp311-cp311-linux_x86_64.whl");
-    expect(versionFromWheelUrl(r.url!)).toBe("2.1.0+cu121");
-    expect(versionFromWheelUrl("git+https://github.com/pytorch/pytorch")).toBeNull();
+  it("rewrites only the version of the pin", () => {
     expect(withPinnedVersion("torch[a]== 2.1.0+cu118 ; os_name=='posix'", "2.1.0")).toBe("torch[a]==2.1.0 ; os_name=='posix'");
   });
 });

@@ -1,0 +1,104 @@
+// The static imports between the TypeScript files under a directory, read
+// from their import and export statements (type-only ones too: they tie the
+// files together as much for a reader), and the cycles in that graph.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+
+/** File (relative to the root, `/`-separated) → the files it imports. */
+export type ImportGraph = Map<string, string[]>;
+
+/** `import … from "x"`, `import "x"`, `export … from "x"`, at the start of a line. */
+const STATEMENT = /^[ \t]*(?:import|export)\b(?:[^;'"`]*?\bfrom)?\s*["']([^"']+)["']/gm;
+
+function tsFiles(dir: string, skip: (name: string) => boolean): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (skip(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...tsFiles(path, skip));
+    else if (entry.name.endsWith(".ts")) out.push(path);
+  }
+  return out;
+}
+
+const posix = (p: string): string => p.split(sep).join("/");
+
+/** Imports of relative specifiers that name a file; packages and built-ins are left out. */
+export function importGraph(root: string, skip: (name: string) => boolean): ImportGraph {
+  const graph: ImportGraph = new Map();
+  for (const file of tsFiles(root, skip)) {
+    const targets: string[] = [];
+    for (const m of readFileSync(file, "utf8").matchAll(STATEMENT)) {
+      const spec = m[1]!;
+      if (!spec.startsWith(".")) continue;
+      const target = resolve(dirname(file), spec);
+      if (existsSync(target)) targets.push(posix(relative(root, target)));
+    }
+    graph.set(posix(relative(root, file)), [...new Set(targets)]);
+  }
+  return graph;
+}
+
+/** The graph with each file replaced by `group(file)`; edges inside one group are dropped. */
+export function groupGraph(graph: ImportGraph, group: (file: string) => string | null): ImportGraph {
+  const out: ImportGraph = new Map();
+  for (const [file, targets] of graph) {
+    const from = group(file);
+    if (from === null) continue;
+    const list = out.get(from) ?? [];
+    for (const t of targets) {
+      const to = group(t);
+      if (to !== null && to !== from && !list.includes(to)) list.push(to);
+    }
+    out.set(from, list);
+  }
+  return out;
+}
+
+/** Strongly connected components with more than one node (or a self-import), each sorted, sorted by first node. */
+export function cycles(graph: ImportGraph): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next);
+    next++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1 || (graph.get(v) ?? []).includes(v)) found.push(component.sort());
+  };
+  for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
+  return found.sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+}
+
+/** One import of each step of a cycle, for a message that says where to cut it. */
+export function describeCycle(graph: ImportGraph, members: readonly string[], group: (file: string) => string | null = (f) => f): string[] {
+  const lines: string[] = [];
+  for (const [file, targets] of graph) {
+    const from = group(file);
+    if (from === null || !members.includes(from)) continue;
+    for (const t of targets) {
+      const to = group(t);
+      if (to !== null && to !== from && members.includes(to)) lines.push(`${file} -> ${t}`);
+    }
+  }
+  return lines.sort();
+}
