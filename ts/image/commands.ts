@@ -24,6 +24,8 @@ import { sbomCmd } from "../sbom/image-command.ts";
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
+const PUSH_JOBS = 2;
+
 const PLAN_VALUES = [
   "--graph", "--config", "--root", "--max-layers", "--created", "--arch", "--out",
   "--own-layer", "--own-layer-threshold", "--buckets", "--name", "--tag", "--bom",
@@ -184,7 +186,9 @@ const pushCmd: Command = async (argv, io) => {
   if (compression !== undefined && compression !== "gzip" && compression !== "zstd") {
     throw new CognixError({ message: `--compression expects gzip or zstd, got ${JSON.stringify(compression)}` });
   }
-  const jobs = integerOpt(a, "--jobs", 1);
+  // Two layers at a time: each layer's compression already uses every core,
+  // and a second overlaps one layer's upload with the other's compression.
+  const jobs = integerOpt(a, "--jobs", 1) ?? PUSH_JOBS;
   const cacheDir = single(a, "--cache-dir");
   const authFile = single(a, "--auth-file");
   const result = await pushImage({
@@ -195,7 +199,7 @@ const pushCmd: Command = async (argv, io) => {
     json: false,
     progress: !a.flags.has("--json") && io.stderr.isTTY === true,
     ...(compression !== undefined ? { compression } : {}),
-    ...(jobs !== undefined ? { jobs } : {}),
+    jobs,
     ...(cacheDir !== undefined ? { cacheDir } : {}),
     ...(authFile !== undefined ? { authFile } : {}),
   });

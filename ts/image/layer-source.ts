@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { markVerified } from "../registry/verified-stream.ts";
 import { acquireRing, releaseRing, RingConsumer } from "./chunk-ring.ts";
 import { CognixError } from "../util/errors.ts";
 import { replyError, runOnWorker } from "./worker-pool.ts";
@@ -79,6 +80,7 @@ export async function* layerChunks(spec: ImageSpec, layer: DigestedLayer): Async
   }
 }
 
+/** The layer tar as a stream, marked as verifying itself against the layer's digest. */
 export function openLayerStream(spec: ImageSpec, layer: DigestedLayer): Readable {
-  return Readable.from(layerChunks(spec, layer), { objectMode: false });
+  return markVerified(Readable.from(layerChunks(spec, layer), { objectMode: false }), { digest: layer.diffId, size: layer.size });
 }

@@ -34,6 +34,31 @@ const BLOCK = 4 * 1024 * 1024;
 const WINDOW = 32 * 1024;
 /** gzip member header: no name, mtime 0, no extra flags, OS Unix. */
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0x03]);
+/** Stored deflate blocks hold at most this many bytes. */
+const STORED_MAX = 65535;
+/** An empty stored block: what a sync flush ends with. */
+const SYNC_MARK = Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff]);
+
+/**
+ * `data` as stored (uncompressed) deflate blocks followed by a sync flush,
+ * as deflate at level 0 writes them, in one copy on this thread.
+ */
+function storedBlocks(data: Buffer): Buffer {
+  const pieces = Math.ceil(data.length / STORED_MAX);
+  const out = Buffer.allocUnsafe(data.length + 5 * pieces + SYNC_MARK.length);
+  let o = 0;
+  for (let off = 0; off < data.length; off += STORED_MAX) {
+    const len = Math.min(STORED_MAX, data.length - off);
+    out[o] = 0x00;
+    out.writeUInt16LE(len, o + 1);
+    out.writeUInt16LE(~len & 0xffff, o + 3);
+    data.copy(out, o + 5, off, off + len);
+    o += 5 + len;
+  }
+  SYNC_MARK.copy(out, o);
+  return out;
+}
+
 /** A final fixed-Huffman deflate block with nothing in it: ends the stream. */
 const DEFLATE_END = Buffer.from([0x03, 0x00]);
 
@@ -100,7 +125,7 @@ async function* reblock(input: AsyncIterable<Buffer>): AsyncGenerator<Block> {
  * so memory stays bounded however many layers are pushed at once.
  */
 const MAX_IN_FLIGHT = availableParallelism();
-const MAX_BLOCKS = 2 * MAX_IN_FLIGHT + 2;
+const MAX_BLOCKS = MAX_IN_FLIGHT + 2;
 let inFlight = 0;
 const waiting: (() => void)[] = [];
 const freeBlocks: Buffer[] = [];
@@ -150,13 +175,23 @@ export async function* compressBlocks(input: AsyncIterable<Buffer>, opts: BlockO
   const chunkSize = 1024 * 1024;
   try {
     for await (const { data: block, whole } of reblock(input)) {
+      size += block.length;
+      if (gzip) crc = crc32(block, crc);
+      if (gzip && looksIncompressible(block)) {
+        // Stored as it is: a copy here beats a trip to the thread pool.
+        pending.push(Promise.resolve(storedBlocks(block)));
+        if (block.length >= WINDOW) block.copy(window, 0, block.length - WINDOW);
+        primed = true;
+        giveBlock(whole);
+        if (pending.length >= opts.parallel) yield await pending.shift()!;
+        continue;
+      }
       await acquireSlot();
       let task: Promise<Buffer>;
       if (gzip) {
-        crc = crc32(block, crc);
-        const level = looksIncompressible(block) ? 0 : opts.level;
+        const level = opts.level;
         // zlib copies the dictionary when the stream starts, so the window buffer is reused at once.
-        const dictionary = level > 0 && primed ? { dictionary: window } : {};
+        const dictionary = primed ? { dictionary: window } : {};
         task = deflateRaw(block, { level, memLevel: 9, chunkSize, finishFlush: zlib.constants.Z_SYNC_FLUSH, ...dictionary });
         // Only the last block can be shorter than the window, and nothing follows it.
         if (block.length >= WINDOW) block.copy(window, 0, block.length - WINDOW);
@@ -164,7 +199,6 @@ export async function* compressBlocks(input: AsyncIterable<Buffer>, opts: BlockO
       } else {
         task = zstdCompress(block, opts.level, chunkSize);
       }
-      size += block.length;
       // The input block goes back to the pool once compressed, whoever reads the output.
       void task.then(
         () => (releaseSlot(), giveBlock(whole)),

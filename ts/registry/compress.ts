@@ -4,6 +4,7 @@ import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { availableParallelism } from "node:os";
 import { compressBlocks, zstdAvailable } from "./block-compress.ts";
+import { verifiedDigestOf } from "./verified-stream.ts";
 
 export type Compression = "gzip" | "zstd";
 
@@ -36,15 +37,18 @@ export function chooseCompression(requested: Compression | undefined): { compres
   return { compression: "gzip" };
 }
 
-/** Passes data through, hashing it and counting bytes. */
+/** Passes data through, counting bytes and (unless told not to) hashing them. */
 class Digester extends Transform {
   private readonly hash = createHash("sha256");
   size = 0;
-  constructor(private readonly onBytes?: (n: number) => void) {
+  constructor(
+    private readonly onBytes?: (n: number) => void,
+    private readonly hashing = true,
+  ) {
     super();
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.hash.update(chunk);
+    if (this.hashing) this.hash.update(chunk);
     this.size += chunk.length;
     this.onBytes?.(this.size);
     cb(null, chunk);
@@ -69,9 +73,12 @@ export async function compressToFile(
   compression: Compression,
   onInput?: (bytes: number) => void,
 ): Promise<CompressedBlob> {
-  const before = new Digester(onInput);
+  // A stream that verifies itself is not hashed twice: reaching its end means it matched.
+  const verified = verifiedDigestOf(input);
+  const before = new Digester(onInput, verified === undefined);
   const after = new Digester();
   const options = { codec: compression, level: LEVELS[compression], parallel: availableParallelism() };
   await pipeline(input, before, (source: AsyncIterable<Buffer>) => compressBlocks(source, options), after, createWriteStream(file, { mode: 0o600 }));
-  return { digest: after.digest(), size: after.size, inputDigest: before.digest(), inputSize: before.size };
+  const inputDigest = verified !== undefined && verified.size === before.size ? verified.digest : before.digest();
+  return { digest: after.digest(), size: after.size, inputDigest, inputSize: before.size };
 }
