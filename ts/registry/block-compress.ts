@@ -12,7 +12,7 @@ import { looksIncompressible } from "./entropy.ts";
  * bytes (block boundaries are fixed offsets, each block's level follows from
  * its own content), so the same layer always gives the same blob.
  *
- * - gzip: each 4 MiB block is raw deflate ending in a sync flush, primed with the
+ * - gzip: each 2 MiB block is raw deflate ending in a sync flush, primed with the
  *   previous block's last 32 KiB, so the blocks form one deflate stream
  *   inside one gzip member; incompressible blocks are stored (level 0).
  * - zstd: each block is a zstd frame of its own (a zstd stream may hold
@@ -29,8 +29,8 @@ export interface BlockOptions {
   parallel: number;
 }
 
-/** Large enough that starting a compressor per block costs the main thread little. */
-const BLOCK = 4 * 1024 * 1024;
+/** Large enough that starting a compressor per block costs the main thread little, small enough that the pool stays small. */
+const BLOCK = 2 * 1024 * 1024;
 const WINDOW = 32 * 1024;
 /** gzip member header: no name, mtime 0, no extra flags, OS Unix. */
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0x03]);

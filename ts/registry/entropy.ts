@@ -1,6 +1,6 @@
 /** Bits per byte above which deflate would save under an eighth, at many times the cost of storing. */
 const INCOMPRESSIBLE_BITS = 7;
-/** Every 31st byte (over 100,000 samples in a 4 MiB block) tells compressed archives, wheels and weights from code and text. */
+/** Every 31st byte (over 60,000 samples in a 2 MiB block) tells compressed archives, wheels and weights from code and text. */
 const STEP = 31;
 
 /** Shannon entropy of the byte histogram of a sample of `block`, in bits per byte. */
