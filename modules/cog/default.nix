@@ -1,35 +1,51 @@
 # cog.yaml semantics, read from the generated cognix.json (no YAML here, no
 # import-from-derivation). Evaluation needs `lib` only; `pkgs` is forced only
-# by the derivations (the openapi schema file, build.run).
-{ lib, config, pkgs, ... }:
+# by the derivations (the openapi schema file, build.run). What the image
+# gets from here it gets through the image's options: /src, the schema in
+# /src/.cog and its label, Cog's labels and environment variables.
+{
+  lib,
+  config,
+  pkgs,
+  cognix,
+  ...
+}:
 let
-  inherit (lib) mkOption mkDefault types literalExpression;
+  inherit (lib)
+    mkOption
+    mkDefault
+    types
+    literalExpression
+    ;
   cfg = config.cog;
-  cognixLib = import ../../lib/internal.nix { inherit lib; };
   settings = cfg.config;
 
-  # Names Cog refuses in cog.yaml `environment`.
-  reservedExact = [ "PATH" "LD_LIBRARY_PATH" "PYTHONPATH" "VIRTUAL_ENV" "PYTHONUNBUFFERED" "LIBRARY_PATH" "HF_ENDPOINT" "HF_HUB_ENABLE_HF_TRANSFER" ];
-  reservedPrefixes = [ "R8_" "REPLICATE_" "CUDA_" "NVIDIA_" "NV_" "PGET_" "KUBERNETES_" ];
-  isReserved = n: builtins.elem n reservedExact || builtins.any (p: lib.hasPrefix p n) reservedPrefixes;
-
   cogYaml = cfg.src + "/${settings.source.cogYaml}";
-  buildRun = import ../../lib/python/build-run.nix { inherit lib; };
   weightsLock = cfg.src + "/weights.lock.json";
 
   # The image's variables minus those that would point the build at image paths.
-  buildEnv = removeAttrs config.image.env [ "PATH" "LD_LIBRARY_PATH" ];
+  buildEnv = removeAttrs config.image.env [
+    "PATH"
+    "LD_LIBRARY_PATH"
+  ];
 
   # The SDK uv.lock installs; without a lock, the one cognix.json pins.
   lockedSdk =
     if config.python.uvLock != null then
       config.python.locked.versions.cog
         or (throw "cognix: ${toString config.python.uvLock} has no cog package; run `cognix lock` again.")
-    else if settings.cog.sdkVersion != null then settings.cog.sdkVersion
-    else throw "cognix: the cog SDK version is known once the model is locked; run `cognix lock` (or set cog.sdkVersion).";
+    else if settings.cog.sdkVersion != null then
+      settings.cog.sdkVersion
+    else
+      throw "cognix: the cog SDK version is known once the model is locked; run `cognix lock` (or set cog.sdkVersion).";
 
   # MAJOR.MINOR.PATCH, as Cog compares SDK versions (pre-release suffixes ignored).
-  sdkRelease = v: let m = builtins.match "([0-9]+(\\.[0-9]+)?(\\.[0-9]+)?).*" v; in if m == null then v else builtins.head m;
+  sdkRelease =
+    v:
+    let
+      m = builtins.match "([0-9]+(\\.[0-9]+)?(\\.[0-9]+)?).*" v;
+    in
+    if m == null then v else builtins.head m;
 
   # What the schema's info.version says: coglet's SDKs take the Cog version
   # (as Cog writes its own), the Python server of older SDKs wrote "0.1.0".
@@ -49,10 +65,15 @@ let
   '';
 
   pythonFiles = settings.source.pythonFiles or [ ];
-  pythonFileFresh = f:
-    let file = cfg.src + "/${f.path}"; in
-    if f.sha256 == null then !(builtins.pathExists file)
-    else builtins.pathExists file && builtins.hashFile "sha256" file == f.sha256;
+  pythonFileFresh =
+    f:
+    let
+      file = cfg.src + "/${f.path}";
+    in
+    if f.sha256 == null then
+      !(builtins.pathExists file)
+    else
+      builtins.pathExists file && builtins.hashFile "sha256" file == f.sha256;
 in
 {
   options.cog = {
@@ -63,29 +84,34 @@ in
     };
     cognixJson = mkOption {
       type = types.path;
+      default = cfg.src + "/cognix.json";
       description = "The cognix.json written by `cognix generate` for this model.";
       defaultText = literalExpression "cog.src + \"/cognix.json\"";
       example = literalExpression "./cognix.json";
     };
     config = mkOption {
       type = types.attrsOf types.anything;
+      default = cognix.readCognixJson cfg.cognixJson;
       description = "The parsed cognix.json. Other options take their defaults from it.";
       defaultText = literalExpression "builtins.fromJSON (builtins.readFile cog.cognixJson)";
     };
     predict = mkOption {
       type = types.nullOr types.str;
+      default = settings.predict;
       description = "Predictor reference (`file.py:Class`), exported as COG_PREDICT_TYPE_STUB.";
       defaultText = literalExpression "cog.config.predict";
       example = "predict.py:Predictor";
     };
     train = mkOption {
       type = types.nullOr types.str;
+      default = settings.train;
       description = "Trainer reference (`file.py:function`), exported as COG_TRAIN_TYPE_STUB.";
       defaultText = literalExpression "cog.config.train";
       example = "train.py:train";
     };
     concurrency = mkOption {
       type = types.ints.positive;
+      default = settings.concurrency.max;
       description = "Maximum concurrent predictions, exported as COG_MAX_CONCURRENCY.";
       defaultText = literalExpression "cog.config.concurrency.max";
       example = 4;
@@ -94,16 +120,20 @@ in
       type = types.attrsOf types.str;
       description = "cog.yaml `environment`: variables set in the image. Names Cog reserves are rejected.";
       defaultText = literalExpression "cog.config.environment";
-      example = { HF_HOME = "/src/.hf"; };
+      example = {
+        HF_HOME = "/src/.hf";
+      };
     };
     gpu = mkOption {
       type = types.bool;
+      default = settings.gpu;
       description = "cog.yaml `build.gpu`: add the CUDA user space and NVIDIA environment.";
       defaultText = literalExpression "cog.config.gpu";
       example = true;
     };
     sdkVersion = mkOption {
       type = types.str;
+      default = lockedSdk;
       description = ''
         Version of the cog Python SDK in the environment: the one uv.lock
         installs (without a lock, the one cognix.json pins).
@@ -112,9 +142,13 @@ in
       example = "0.23.1";
     };
     server = mkOption {
-      type = types.enum [ "coglet" "legacy" ];
+      type = types.enum [
+        "coglet"
+        "legacy"
+      ];
       readOnly = true;
-      default = if builtins.compareVersions (sdkRelease cfg.sdkVersion) "0.17.0" < 0 then "legacy" else "coglet";
+      default =
+        if builtins.compareVersions (sdkRelease cfg.sdkVersion) "0.17.0" < 0 then "legacy" else "coglet";
       defaultText = literalExpression "\"coglet\" from cog.sdkVersion 0.17.0, \"legacy\" below";
       description = ''
         What serves predictions, as `python -m cog.server.http` starts it:
@@ -124,6 +158,7 @@ in
     };
     version = mkOption {
       type = types.str;
+      default = cfg.sdkVersion;
       description = ''
         Value of the `run.cog.version` label (the Cog version the image is
         compatible with), and the schema's `info.version` for an SDK served
@@ -134,6 +169,7 @@ in
     };
     configLabel = mkOption {
       type = types.str;
+      default = settings.labels."run.cog.config";
       description = "Value of the `run.cog.config` label: the completed cog.yaml as JSON, as Cog writes it.";
       defaultText = literalExpression "cog.config.labels.\"run.cog.config\"";
     };
@@ -147,15 +183,26 @@ in
       type = types.listOf types.str;
       default = [ ];
       description = "Extra .dockerignore patterns applied after the model's own .dockerignore.";
-      example = [ "notebooks/" "*.ckpt" ];
+      example = [
+        "notebooks/"
+        "*.ckpt"
+      ];
     };
     source = mkOption {
       type = types.path;
+      default = cognix.source.filter {
+        src = cfg.src;
+        patterns = cognix.source.patternsFor {
+          inherit (cfg) src;
+          extraPatterns = cfg.ignore;
+        };
+      };
       description = "The model directory filtered as Cog's `COPY . /src` would copy it.";
       defaultText = literalExpression "cog.src filtered by .dockerignore, without .git, .cog/ and result* symlinks";
     };
     run = mkOption {
       type = types.listOf (types.either types.str (types.attrsOf types.anything));
+      default = settings.run or [ ];
       description = ''
         cog.yaml `build.run` commands, in order. Each runs in the build, in a
         copy of `cog.source` (the future /src) with the Python environment,
@@ -168,10 +215,37 @@ in
     builtSource = mkOption {
       type = types.path;
       readOnly = true;
+      default =
+        if cfg.run == [ ] then
+          cfg.source
+        else
+          "${
+            cognix.buildRun {
+              system = pkgs.stdenv.hostPlatform.system;
+              commands = cfg.run;
+              src = cfg.source;
+              shell = pkgs.runtimeShell;
+              tools = [ config.python.venv ] ++ config.image.systemPackages ++ [ config.image.coreutils ];
+              env = buildEnv;
+            }
+          }/src";
+      defaultText = literalExpression "cog.source after the cog.run commands";
       description = "What becomes /src: `cog.source` after the `cog.run` commands.";
     };
     openapiSchema = mkOption {
       type = types.package;
+      default =
+        if (settings.openapiSchema or null) == null then
+          throw "cognix: ${toString cfg.cognixJson} has no OpenAPI schema: cog.yaml names neither predict nor train, and Cog builds no image without one."
+        else
+          pkgs.runCommand "openapi-schema.json" { } ''
+            ${config.image.nodejs}/bin/node ${writeSchema} ${
+              builtins.path {
+                path = cfg.cognixJson;
+                name = "cognix.json";
+              }
+            } ${lib.escapeShellArg schemaVersion} "$out"
+          '';
       description = ''
         A derivation whose output is the predictor's OpenAPI schema (JSON): the
         document `cognix generate` read statically from predict.py (and
@@ -185,84 +259,60 @@ in
   };
 
   config = {
-    cog.cognixJson = mkDefault (cfg.src + "/cognix.json");
-    cog.config = mkDefault (cognixLib.readCognixJson cfg.cognixJson);
-    cog.predict = mkDefault settings.predict;
-    cog.train = mkDefault settings.train;
-    cog.concurrency = mkDefault settings.concurrency.max;
     cog.environment = lib.mapAttrs (_: mkDefault) settings.environment;
-    cog.gpu = mkDefault settings.gpu;
-    cog.sdkVersion = mkDefault lockedSdk;
-    cog.version = mkDefault cfg.sdkVersion;
-    cog.configLabel = mkDefault settings.labels."run.cog.config";
-    cog.source = mkDefault (cognixLib.source.filter {
-      src = cfg.src;
-      patterns = cognixLib.source.patternsFor { inherit (cfg) src; extraPatterns = cfg.ignore; };
-    });
-
-    cog.run = mkDefault (settings.run or [ ]);
-    cog.builtSource =
-      if cfg.run == [ ] then
-        cfg.source
-      else
-        "${buildRun {
-          system = pkgs.stdenv.hostPlatform.system;
-          commands = cfg.run;
-          src = cfg.source;
-          shell = pkgs.runtimeShell;
-          tools = [ config.python.venv ] ++ config.image.systemPackages ++ [ config.image.coreutils ];
-          env = buildEnv;
-        }}/src";
-
-    cog.openapiSchema = mkDefault (
-      if (settings.openapiSchema or null) == null then
-        throw "cognix: ${toString cfg.cognixJson} has no OpenAPI schema: cog.yaml names neither predict nor train, and Cog builds no image without one."
-      else
-        pkgs.runCommand "openapi-schema.json" { } ''
-          ${config.image.nodejs}/bin/node ${writeSchema} ${builtins.path { path = cfg.cognixJson; name = "cognix.json"; }} ${lib.escapeShellArg schemaVersion} "$out"
-        '');
 
     weights.declared = mkDefault (settings.weights or [ ]);
     weights.lockFile = mkDefault (if builtins.pathExists weightsLock then weightsLock else null);
 
-    image.labels = {
-      "run.cog.config" = mkDefault cfg.configLabel;
-      "run.cog.version" = mkDefault cfg.version;
-      "run.cog.has_init" = mkDefault "true";
-      "run.cog.pip_freeze" = mkDefault config.python.pipFreeze;
-    } // lib.optionalAttrs (cfg.revision != null) {
-      "org.opencontainers.image.revision" = mkDefault cfg.revision;
-    };
+    image.src = cfg.builtSource;
+    image.srcFiles.".cog/openapi_schema.json" = cfg.openapiSchema;
+    image.jsonLabels."run.cog.openapi_schema" = cfg.openapiSchema;
+
+    image.labels =
+      {
+        "run.cog.config" = mkDefault cfg.configLabel;
+        "run.cog.version" = mkDefault cfg.version;
+        "run.cog.has_init" = mkDefault "true";
+        "run.cog.pip_freeze" = mkDefault config.python.pipFreeze;
+      }
+      // lib.optionalAttrs (cfg.revision != null) {
+        "org.opencontainers.image.revision" = mkDefault cfg.revision;
+      };
 
     image.env = lib.mapAttrs (_: mkDefault) (
       cfg.environment
       // lib.optionalAttrs (cfg.predict != null) { COG_PREDICT_TYPE_STUB = cfg.predict; }
       // lib.optionalAttrs (cfg.train != null) { COG_TRAIN_TYPE_STUB = cfg.train; }
-      // { COG_MAX_CONCURRENCY = toString cfg.concurrency; }
+      // {
+        COG_MAX_CONCURRENCY = toString cfg.concurrency;
+      }
     );
 
     warnings = map (w: "${toString cfg.cognixJson}: ${w}") (settings.warnings or [ ]);
 
     assertions =
-      (map
-        (n: {
-          assertion = !(isReserved n);
-          message = "cog.environment.${n}: ${n} is reserved by Cog and cannot be set in `environment`.";
-        })
-        (builtins.attrNames cfg.environment))
+      (map (n: {
+        assertion = cognix.reservedBy n == null;
+        message = "cog.environment.${n}: ${n} is reserved by Cog and cannot be set in `environment`.";
+      }) (builtins.attrNames cfg.environment))
       ++ [
         {
-          assertion = !(builtins.pathExists cogYaml)
-            || builtins.hashFile "sha256" cogYaml == settings.source.cogYamlSha256;
+          assertion =
+            !(builtins.pathExists cogYaml) || builtins.hashFile "sha256" cogYaml == settings.source.cogYamlSha256;
           message = "${toString cfg.cognixJson} is stale: ${settings.source.cogYaml} changed since it was generated. Run `cognix generate` again.";
         }
       ]
       # The schema in cognix.json was read from these files.
-      ++ map
-        (f: {
-          assertion = pythonFileFresh f;
-          message = "${toString cfg.cognixJson} is stale: ${f.path} ${if f.sha256 == null then "appeared" else if builtins.pathExists (cfg.src + "/${f.path}") then "changed" else "disappeared"} since the OpenAPI schema was read. Run `cognix generate` again.";
-        })
-        pythonFiles;
+      ++ map (f: {
+        assertion = pythonFileFresh f;
+        message = "${toString cfg.cognixJson} is stale: ${f.path} ${
+          if f.sha256 == null then
+            "appeared"
+          else if builtins.pathExists (cfg.src + "/${f.path}") then
+            "changed"
+          else
+            "disappeared"
+        } since the OpenAPI schema was read. Run `cognix generate` again.";
+      }) pythonFiles;
   };
 }

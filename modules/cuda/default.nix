@@ -8,11 +8,23 @@
 # them, the `lib` outputs of nixpkgs' CUDA set are put in the image and on
 # LD_LIBRARY_PATH, after the lib directories of locked wheels that ship CUDA
 # libraries, so no nixpkgs library shadows a wheel's.
-{ lib, config, options, pkgs, ... }:
+{
+  lib,
+  config,
+  options,
+  pkgs,
+  cognix,
+  ...
+}:
 let
-  inherit (lib) mkOption mkDefault mkIf types literalExpression;
+  inherit (lib)
+    mkOption
+    mkDefault
+    mkIf
+    types
+    literalExpression
+    ;
   cfg = config.cuda;
-  internal = import ../../lib/internal.nix { inherit lib; };
   nixpkgsCuda = import ./nixpkgs.nix { inherit lib; };
   resolved = config.cog.config.cuda or null;
   versionParts = if cfg.version == null then [ ] else lib.splitString "." cfg.version;
@@ -21,17 +33,28 @@ let
   # a major, CUDA keeps minor-version compatibility, so the lowest newer minor
   # nixpkgs still has serves the model; the choice is reported as a warning.
   candidateNames =
-    if builtins.length versionParts < 2 then [ setName ]
+    if builtins.length versionParts < 2 then
+      [ setName ]
     else
       let
         major = builtins.elemAt versionParts 0;
         minor = lib.toInt (builtins.elemAt versionParts 1);
       in
       map (m: "cudaPackages_${major}_${toString m}") (lib.range minor (minor + 9));
-  usable = lib.findFirst (c: c.set != null) { name = null; set = null; }
-    (map (name: { inherit name; set = internal.lookupPackage cfg.pkgs name; }) candidateNames);
-  # Set by the user (a priority above mkDefault's), not chosen here.
-  packageSetIsUsers = options.cuda.packageSet.highestPrio < (mkDefault null).priority;
+  usable =
+    lib.findFirst (c: c.set != null)
+      {
+        name = null;
+        set = null;
+      }
+      (
+        map (name: {
+          inherit name;
+          set = cognix.lookupPackage cfg.pkgs name;
+        }) candidateNames
+      );
+  # Set by the user (any definition), not the default chosen here.
+  packageSetIsUsers = options.cuda.packageSet.highestPrio < (lib.mkOptionDefault null).priority;
 
   # The lock's distributions, when there is a lock (lib only).
   hasLock = config.python.workspaceRoot or null != null;
@@ -41,14 +64,20 @@ let
   # Directories (relative to site-packages) where wheels keep CUDA libraries:
   # NVIDIA's CUDA 11/12 wheels (nvidia-cuda-runtime-cu12 → nvidia/cuda_runtime/lib)
   # and torch's own.
-  wheelLibDirs = name:
-    let m = builtins.match "nvidia-(.+)-cu1[12]" name; in
-    if name == "torch" then [ "torch/lib" ]
-    else if m != null then [ "nvidia/${lib.replaceStrings [ "-" ] [ "_" ] (builtins.head m)}/lib" ]
-    else [ ];
-  wheelLibraryPath = lib.concatMap
-    (p: map (d: "${p.package}/${config.python.sitePackages}/${d}") (wheelLibDirs p.name))
-    config.python.packages;
+  wheelLibDirs =
+    name:
+    let
+      m = builtins.match "nvidia-(.+)-cu1[12]" name;
+    in
+    if name == "torch" then
+      [ "torch/lib" ]
+    else if m != null then
+      [ "nvidia/${lib.replaceStrings [ "-" ] [ "_" ] (builtins.head m)}/lib" ]
+    else
+      [ ];
+  wheelLibraryPath = lib.concatMap (
+    p: map (d: "${p.package}/${config.python.sitePackages}/${d}") (wheelLibDirs p.name)
+  ) config.python.packages;
 
   # Triton finds libcuda with `/sbin/ldconfig -p` unless TRITON_LIBCUDA_PATH
   # names its directory, and the image has no ldconfig.
@@ -73,18 +102,21 @@ in
   options.cuda = {
     enable = mkOption {
       type = types.bool;
+      default = config.cog.gpu && resolved != null;
       description = "Put the CUDA user space and NVIDIA environment in the image.";
       defaultText = literalExpression "cog.gpu && cog.config.cuda != null";
       example = true;
     };
     version = mkOption {
       type = types.nullOr types.str;
+      default = if resolved == null then null else resolved.version;
       description = "CUDA version (major.minor) resolved by `cognix generate`.";
       defaultText = literalExpression "cog.config.cuda.version";
       example = "12.8";
     };
     cudnn = mkOption {
       type = types.nullOr types.str;
+      default = if resolved == null then null else resolved.cudnn;
       description = "cuDNN major version resolved by `cognix generate`.";
       defaultText = literalExpression "cog.config.cuda.cudnn";
       example = "9";
@@ -102,6 +134,10 @@ in
     };
     pkgs = mkOption {
       type = types.raw;
+      default = nixpkgsCuda.instance {
+        inherit pkgs;
+        userConfig = cfg.nixpkgsConfig;
+      };
       description = ''
         The package set CUDA libraries are taken from. nixpkgs refuses its CUDA
         packages unless imported with `cudaSupport` and NVIDIA's licences
@@ -117,12 +153,27 @@ in
     packageSet = mkOption {
       # raw: a nixpkgs scope is neither merged nor forced attribute by attribute.
       type = types.nullOr types.raw;
+      default = usable.set;
       description = "The nixpkgs CUDA package set the libraries are taken from (null: none usable in `cuda.pkgs`).";
       defaultText = literalExpression "cuda.pkgs.\"cudaPackages_<major>_<minor>\" (or the next minor nixpkgs still has)";
       example = literalExpression "pkgs.cudaPackages_12_8";
     };
     libraries = mkOption {
       type = types.listOf types.str;
+      default =
+        if hasCudaWheels then
+          [ ]
+        else
+          [
+            "cuda_cudart"
+            "libcublas"
+            "libcufft"
+            "libcurand"
+            "libcusolver"
+            "libcusparse"
+            "cuda_nvrtc"
+            "cudnn"
+          ];
       description = ''
         Attributes of `cuda.packageSet` to install. Empty when uv.lock has
         NVIDIA's CUDA wheels (`nvidia-*`), which then are the only CUDA
@@ -131,16 +182,29 @@ in
         add `"nccl"` to use it).
       '';
       defaultText = literalExpression ''if uv.lock has nvidia-* wheels then [ ] else [ "cuda_cudart" "libcublas" "libcufft" "libcurand" "libcusolver" "libcusparse" "cuda_nvrtc" "cudnn" ]'';
-      example = [ "cuda_cudart" "libcublas" "cudnn" ];
+      example = [
+        "cuda_cudart"
+        "libcublas"
+        "cudnn"
+      ];
     };
     packages = mkOption {
       type = types.listOf types.package;
+      default = map (n: lib.getLib cfg.packageSet.${n}) (
+        builtins.filter (n: cfg.packageSet != null && cfg.packageSet ? ${n}) cfg.libraries
+      );
       description = "The CUDA packages put in the image and on LD_LIBRARY_PATH.";
       defaultText = literalExpression "map (n: lib.getLib cuda.packageSet.\${n}) cuda.libraries";
     };
     driverLibraryPath = mkOption {
       type = types.listOf types.str;
-      default = [ "/usr/lib64" "/usr/lib/x86_64-linux-gnu" "/usr/local/nvidia/lib64" "/usr/local/nvidia/lib" "/usr/local/nvidia/bin" ];
+      default = [
+        "/usr/lib64"
+        "/usr/lib/x86_64-linux-gnu"
+        "/usr/local/nvidia/lib64"
+        "/usr/local/nvidia/lib"
+        "/usr/local/nvidia/bin"
+      ];
       description = ''
         Where the NVIDIA runtime mounts the driver's libraries: `/usr/lib64`
         in images without `/etc/debian_version` (as cognix's),
@@ -159,51 +223,48 @@ in
     };
   };
 
-  config = lib.mkMerge [
-    {
-      cuda.enable = mkDefault (config.cog.gpu && resolved != null);
-      cuda.version = mkDefault (if resolved == null then null else resolved.version);
-      cuda.cudnn = mkDefault (if resolved == null then null else resolved.cudnn);
-      cuda.pkgs = mkDefault (nixpkgsCuda.instance { inherit pkgs; userConfig = cfg.nixpkgsConfig; });
-      cuda.packageSet = mkDefault usable.set;
-      cuda.libraries = mkDefault (if hasCudaWheels then [ ] else [
-        "cuda_cudart" "libcublas" "libcufft" "libcurand" "libcusolver" "libcusparse" "cuda_nvrtc" "cudnn"
-      ]);
-      cuda.packages = mkDefault (map (n: lib.getLib cfg.packageSet.${n})
-        (builtins.filter (n: cfg.packageSet != null && cfg.packageSet ? ${n}) cfg.libraries));
-    }
-    (mkIf cfg.enable {
-      warnings = lib.optional (cfg.libraries != [ ] && !packageSetIsUsers && usable.name != null && usable.name != setName)
+  config = mkIf cfg.enable {
+    warnings =
+      lib.optional
+        (cfg.libraries != [ ] && !packageSetIsUsers && usable.name != null && usable.name != setName)
         "cuda: this nixpkgs has no usable `${setName}`; using `${usable.name}` (same CUDA major, compatible with code built for ${toString cfg.version}). Set `cuda.packageSet` to choose another.";
-      assertions = [
-        {
-          assertion = cfg.version != null;
-          message = "cuda.version: gpu is on but cognix.json resolved no CUDA version; set `cuda.version`.";
-        }
-        {
-          assertion = cfg.version == null || cfg.libraries == [ ] || cfg.packageSet != null;
-          message = "cuda.packageSet: CUDA ${toString cfg.version} is not available in this nixpkgs (no usable `${setName}`); set `cuda.packageSet` to a CUDA package set.";
-        }
-      ] ++ map
-        (n: {
-          assertion = cfg.packageSet == null || cfg.packageSet ? ${n};
-          message = "cuda.libraries: `${n}` is not in the CUDA ${toString cfg.version} package set.";
-        })
-        cfg.libraries;
+    assertions = [
+      {
+        assertion = cfg.version != null;
+        message = "cuda.version: gpu is on but cognix.json resolved no CUDA version; set `cuda.version`.";
+      }
+      {
+        assertion = cfg.version == null || cfg.libraries == [ ] || cfg.packageSet != null;
+        message = "cuda.packageSet: CUDA ${toString cfg.version} is not available in this nixpkgs (no usable `${setName}`); set `cuda.packageSet` to a CUDA package set.";
+      }
+    ]
+    ++ map (n: {
+      assertion = cfg.packageSet == null || cfg.packageSet ? ${n};
+      message = "cuda.libraries: `${n}` is not in the CUDA ${toString cfg.version} package set.";
+    }) cfg.libraries;
 
-      image.contents = cfg.packages;
-      image.extraRoot = [{ path = driverEnvPath; type = "file"; mode = "0555"; content = driverEnv; }];
-      image.entrypoint = mkDefault (options.image.entrypoint.default ++ [ driverEnvPath ]);
-      image.env = {
-        NVIDIA_VISIBLE_DEVICES = mkDefault "all";
-        NVIDIA_DRIVER_CAPABILITIES = mkDefault "all";
-        NVIDIA_REQUIRE_CUDA = mkDefault "cuda>=${toString cfg.version}";
-        CUDA_VERSION = mkDefault (toString cfg.version);
-        LD_LIBRARY_PATH = mkDefault (lib.concatStringsSep ":" (
+    image.contents = cfg.packages;
+    image.extraRoot = [
+      {
+        path = driverEnvPath;
+        type = "file";
+        mode = "0555";
+        content = driverEnv;
+      }
+    ];
+    image.entrypoint = mkDefault (options.image.entrypoint.default ++ [ driverEnvPath ]);
+    image.env = {
+      NVIDIA_VISIBLE_DEVICES = mkDefault "all";
+      NVIDIA_DRIVER_CAPABILITIES = mkDefault "all";
+      NVIDIA_REQUIRE_CUDA = mkDefault "cuda>=${toString cfg.version}";
+      CUDA_VERSION = mkDefault (toString cfg.version);
+      LD_LIBRARY_PATH = mkDefault (
+        lib.concatStringsSep ":" (
           lib.optionals (cfg.packages != [ ] && hasLock) wheelLibraryPath
           ++ map (p: "${lib.getLib p}/lib") cfg.packages
-          ++ cfg.driverLibraryPath));
-      };
-    })
-  ];
+          ++ cfg.driverLibraryPath
+        )
+      );
+    };
+  };
 }

@@ -4,16 +4,30 @@
 # version, freshness against pyproject.toml) and resolved for the target
 # interpreter without touching `pkgs`.
 # `pkgs` is forced only when `python.venv`/`python.interpreter` are built.
-{ lib, config, pkgs, ... }:
+# The image gets the environment through its options: the venv in its
+# closure and first on PATH, `python.env`, the writable site-packages
+# directories, and the locked distributions for the SBOM.
+{
+  lib,
+  config,
+  pkgs,
+  cognix,
+  ...
+}:
 let
-  inherit (lib) mkOption types;
+  inherit (lib) mkOption mkDefault types;
   cfg = config.python;
-  cognix = lib.attrByPath [ "cog" "config" ] null config;
+  cogConfig = lib.attrByPath [ "cog" "config" ] null config;
   modelSrc = lib.attrByPath [ "cog" "src" ] null config;
   # The model directory's own file, when it has one.
-  inModel = name: if modelSrc != null && builtins.pathExists (modelSrc + "/${name}") then modelSrc + "/${name}" else null;
+  inModel =
+    name:
+    if modelSrc != null && builtins.pathExists (modelSrc + "/${name}") then
+      modelSrc + "/${name}"
+    else
+      null;
 
-  pyLib = import ../../lib/python { inherit lib; inherit (cfg) inputs; };
+  pyLib = cognix.python cfg.inputs;
 
   minorOf = v: lib.concatStringsSep "." (lib.take 2 (lib.splitString "." v));
 
@@ -39,19 +53,40 @@ let
     cfg.uvLock == null
     || cfg.pyproject == null
     || dirOf (toString cfg.uvLock) == dirOf (toString cfg.pyproject);
+
+  # Where `pip install` writes at run time, and each directory above it.
+  writableDirs =
+    let
+      segs = lib.filter (x: x != "") (lib.splitString "/" cfg.writableSitePackages);
+    in
+    lib.genList (i: {
+      path = "/" + lib.concatStringsSep "/" (lib.take (i + 1) segs);
+      type = "dir";
+      mode = "0755";
+    }) (builtins.length segs);
+
+  # The locked distributions; none for an environment given without a lock.
+  lockedPackages =
+    let
+      r = builtins.tryEval (builtins.seq (builtins.length cfg.packages) cfg.packages);
+    in
+    if r.success then r.value else [ ];
 in
 {
   options.python = {
     inputs = mkOption {
       type = types.attrsOf types.unspecified;
-      default = import ../../lib/python/inputs.nix { };
+      default = cognix.pythonInputs;
       defaultText = lib.literalExpression "inputs locked in cognix's flake.lock";
       description = "Flake inputs pyproject-nix, uv2nix and pyproject-build-systems (anything with an outPath).";
     };
     version = mkOption {
       type = types.strMatching "3\\.[0-9]+(\\.[0-9]+)?";
       default =
-        if cognix != null then cognix.python.version else throw "cognix: python.version is not set (no cog.config loaded).";
+        if cogConfig != null then
+          cogConfig.python.version
+        else
+          throw "cognix: python.version is not set (no cog.config loaded).";
       defaultText = lib.literalExpression "config.cog.config.python.version";
       description = "Python version the environment is resolved for (minor or minor.patch).";
     };
@@ -94,10 +129,12 @@ in
       default =
         let
           attr = "python3${lib.replaceStrings [ "." ] [ "" ] (lib.removePrefix "3." (minorOf cfg.version))}";
-          found = (import ../../lib/internal.nix { inherit lib; }).lookupPackage pkgs attr;
+          found = cognix.lookupPackage pkgs attr;
         in
-        if found != null then found
-        else throw "cognix: python.interpreter: Python ${minorOf cfg.version} is not in this nixpkgs (no usable `pkgs.${attr}`); use a newer build.python_version in cog.yaml, or set `python.interpreter` to a Python package.";
+        if found != null then
+          found
+        else
+          throw "cognix: python.interpreter: Python ${minorOf cfg.version} is not in this nixpkgs (no usable `pkgs.${attr}`); use a newer build.python_version in cog.yaml, or set `python.interpreter` to a Python package.";
       defaultText = lib.literalExpression "pkgs.python3XY for python.version";
       description = "Python interpreter the environment is built for.";
     };
@@ -171,5 +208,14 @@ in
       };
       description = "Environment variables the image must set for the Python environment.";
     };
+  };
+
+  config.image = {
+    contents = [ cfg.venv ];
+    path = lib.mkBefore [ "${cfg.venv}/bin" ];
+    env = lib.mapAttrs (_: mkDefault) cfg.env;
+    extraRoot = writableDirs;
+    bom.python = lockedPackages;
+    bom.roots = [ cfg.interpreter ];
   };
 }

@@ -1,24 +1,14 @@
+import { readFileSync } from "node:fs";
 import type { Problem } from "../util/errors.ts";
 import type { YamlSource } from "./yaml-source.ts";
 
-/** Names Cog sets or relies on itself; a trailing `*` matches a prefix. */
-export const RESERVED_ENVIRONMENT = [
-  "PATH",
-  "LD_LIBRARY_PATH",
-  "PYTHONPATH",
-  "VIRTUAL_ENV",
-  "PYTHONUNBUFFERED",
-  "R8_*",
-  "REPLICATE_*",
-  "LIBRARY_PATH",
-  "CUDA_*",
-  "NVIDIA_*",
-  "NV_*",
-  "PGET_*",
-  "HF_ENDPOINT",
-  "HF_HUB_ENABLE_HF_TRANSFER",
-  "KUBERNETES_*",
-] as const;
+/**
+ * Names Cog sets or relies on itself, a trailing `*` matching a prefix:
+ * lib/data/reserved-environment.json, which modules/cog checks too.
+ */
+export const RESERVED_ENVIRONMENT: readonly string[] = (
+  JSON.parse(readFileSync(new URL("../../lib/data/reserved-environment.json", import.meta.url), "utf8")) as { reserved: string[] }
+).reserved;
 
 export function reservedBy(name: string): string | undefined {
   return RESERVED_ENVIRONMENT.find((p) => (p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : name === p));

@@ -10,8 +10,9 @@
 let
   inputs = import ../inputs.nix { };
   lib = import (inputs.nixpkgs-lib.outPath + "/lib");
-  eval = lib.evalModules {
-    specialArgs.pkgs = throw "pkgs was forced during lib-only evaluation";
+  eval = import ../../tests/module-eval.nix {
+    inherit lib;
+    pkgs = throw "pkgs was forced during lib-only evaluation";
     modules = [
       ../../../modules/python
       {
@@ -33,7 +34,12 @@ let
   py = eval.config.python;
 in
 {
-  inherit (py) pipFreeze sitePackages writableSitePackages locked;
+  inherit (py)
+    pipFreeze
+    sitePackages
+    writableSitePackages
+    locked
+    ;
   names = map (p: p.name) py.packages;
   env = if fakeVenv then py.env else null;
   versions = map (p: p.version) py.packages;

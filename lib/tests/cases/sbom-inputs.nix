@@ -10,7 +10,6 @@ let
     let c = (h.evalStub { inherit src pkgs modules; }).config; in
     import ../../../modules/image/sbom.nix {
       inherit (h) lib;
-      inherit pkgs;
       config = c;
       roots = [
         (pkgs.runCommand "hello-2.12" { pname = "hello"; version = "2.12"; } "")

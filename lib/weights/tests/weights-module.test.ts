@@ -40,8 +40,10 @@ interface Evaluated {
   runtimeManifestData: { formatVersion: number; sets: { name: string; target: string; files: { path: string; urls: string[] }[] }[] };
   manifestText: string | null;
   environment: Record<string, string>;
-  entrypointPrefix: string[];
-  imageFiles: string[];
+  launcher: string[];
+  srcFiles: string[];
+  ownLayers: string[];
+  links: { path: string; target: string }[];
   hasRuntime: boolean;
 }
 
@@ -54,6 +56,9 @@ describe.skipIf(!libOk)("modules/weights (lib only)", () => {
     const r = evalJson() as Evaluated;
     expect(r.sets.base!.mode).toBe("build");
     expect(r.buildTimePaths.map((b) => [b.name, b.target, b.drvName])).toEqual([["base", "/src/weights", "cognix-weights-base"]]);
+    // The image links it at its target and gives it a layer of its own.
+    expect(r.links).toEqual([{ path: "/src/weights", target: `/nix/store/${"0".repeat(32)}-cognix-weights-base` }]);
+    expect(r.ownLayers).toEqual(["cognix-weights-base"]);
     const files = lock.sets.base!.files;
     expect(r.fetches).toEqual(files.map((f) => ({ name: f.path.split("/").pop(), sha256: f.sha256, urls: f.urls })));
     // Every locked file is copied to its path under $out, sorted by path.
@@ -80,21 +85,23 @@ describe.skipIf(!libOk)("modules/weights (lib only)", () => {
     expect(r.runtimeManifestData.sets.map((s) => [s.name, s.target, s.files.map((f) => f.path)])).toEqual([["lora", "/src/lora", ["lora.bin"]]]);
     expect(r.runtimeManifestData.sets[0]!.files[0]!.urls).toEqual(lock.sets.lora!.files[0]!.urls);
     expect(JSON.parse(r.manifestText!)).toEqual(r.runtimeManifestData);
-    expect(r.imageFiles).toEqual(["/src/.cog/weights.json", "/src/.cog/weights_downloader.py"]);
+    expect(r.srcFiles).toEqual([".cog/weights.json", ".cog/weights_downloader.py"]);
     expect(r.environment).toEqual({
       COGNIX_WEIGHTS_DOWNLOADER: "/src/.cog/weights_downloader.py",
       COGNIX_WEIGHTS_MANIFEST: "/src/.cog/weights.json",
       COGNIX_WEIGHTS_ROOT: "/",
     });
-    expect(r.entrypointPrefix).toEqual(["/src/.cog/weights_downloader.py", "--manifest", "/src/.cog/weights.json"]);
+    expect(r.launcher).toEqual(["python", "/src/.cog/weights_downloader.py", "--manifest", "/src/.cog/weights.json", "--"]);
   });
 
   it("adds nothing to the image without weights", () => {
     const r = evalJson("declared = []; lockFile = null; extra = { sets = {}; };") as Evaluated;
     expect(r.buildTimePaths).toEqual([]);
     expect(r.hasRuntime).toBe(false);
-    expect(r.imageFiles).toEqual([]);
-    expect(r.entrypointPrefix).toEqual([]);
+    expect(r.srcFiles).toEqual([]);
+    expect(r.launcher).toEqual([]);
+    expect(r.ownLayers).toEqual([]);
+    expect(r.links).toEqual([]);
     expect(r.environment).toEqual({});
   });
 
@@ -192,9 +199,10 @@ describe.skipIf(!libOk)("modules/weights built with the stub package set", () =>
       let
         h = import ${join(repo, "lib/tests/harness.nix")} { };
         pkgs = import ${join(here, "stub-extras.nix")} { stub = h.stub; };
-        ev = h.lib.evalModules {
+        ev = import ${join(repo, "lib/tests/module-eval.nix")} {
+          inherit (h) lib;
+          inherit pkgs;
           modules = [ ${join(repo, "modules/weights")} { weights.lockFile = ${lockFile}; weights.declared = [ { name = "base"; source = (builtins.fromJSON (builtins.readFile ${lockFile})).sets.base.source; target = "/src/weights"; } ]; } (${extraModule}) ];
-          specialArgs = { inherit pkgs; };
         };
       in (builtins.head ev.config.weights.buildTimePaths).path`;
   }
