@@ -24,13 +24,18 @@ let
   cfg = config.image;
   systemPackages = config.cog.config.systemPackages or [ ];
 
-  # One record per nixpkgs attribute named in cognix.json.
+  # The nixpkgs attributes of one cognix.json entry: the flake's
+  # image.aptMapping and image.ignoreApt win over cognix's mapping.
+  attrsOf =
+    entry: if lib.elem entry.apt cfg.ignoreApt then [ ] else cfg.aptMapping.${entry.apt} or entry.nix;
+
+  # One record per nixpkgs attribute of cognix.json's system packages.
   systemPackageRefs = lib.concatMap (
     entry:
     map (attr: {
       inherit attr;
       inherit (entry) apt;
-    }) entry.nix
+    }) (attrsOf entry)
   ) systemPackages;
   lookup = ref: cognix.lookupPackage pkgs ref.attr;
 
@@ -323,6 +328,27 @@ in
       description = "Packages on PATH (via /bin) in the image: cognix.json's system packages and any added.";
       defaultText = literalExpression "map (attr: pkgs.\${attr}) (the `nix` names of cognix.json's systemPackages)";
       example = literalExpression "[ pkgs.ffmpeg ]";
+    };
+    aptMapping = mkOption {
+      type = types.attrsOf (types.listOf (types.strMatching "[A-Za-z_][A-Za-z0-9_'-]*([.][A-Za-z_][A-Za-z0-9_'-]*)*"));
+      default = { };
+      description = ''
+        nixpkgs attribute paths for apt package names of cog.yaml's
+        `build.system_packages`, in place of cognix's own mapping. `cognix
+        generate` reads it for the names it cannot map (cog.yaml stays as it
+        is); the image takes it for every name.
+      '';
+      example = literalExpression ''{ "libfoo-dev" = [ "foo" ]; }'';
+    };
+    ignoreApt = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      description = ''
+        apt package names of cog.yaml's `build.system_packages` the image
+        leaves out. `cognix generate` accepts them even when it cannot map
+        them (cog.yaml stays as it is).
+      '';
+      example = [ "nvidia-cudnn" ];
     };
     contents = mkOption {
       type = types.listOf types.package;

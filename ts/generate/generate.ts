@@ -3,12 +3,14 @@ import type { CognixConfig } from "../types/cognix.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
 import { CognixError, formatProblem, type Problem } from "../util/errors.ts";
 import { validateAgainst } from "../schema/validators.ts";
-import { mapSystemPackages } from "./apt/index.ts";
+import { mapAptNames, readAptEntries, unknownAptNames } from "./apt/index.ts";
+import { readFlakeHints } from "./flake-hints.ts";
 import { mergeIndexes } from "./indexes.ts";
 import { predictorSchema } from "./predictor-schema.ts";
 import { COG_YAML, readCogConfig, sortProblems, type CogInput } from "./read-config.ts";
 import { cogConfigLabel } from "./resolve/cog-config.ts";
 import { resolve, type Resolved } from "./resolve/index.ts";
+import { PYTHONS_NOT_IN_NIXPKGS, pythonMinor } from "./resolve/python.ts";
 
 export const COGNIX_JSON = "cognix.json";
 
@@ -32,39 +34,55 @@ export function projectRootOf(dir: string): string {
   return real;
 }
 
-function runResolvers(input: CogInput): { resolved: Resolved; systemPackages: CognixConfig["systemPackages"] } {
-  const problems: Problem[] = [];
-  let resolved: Resolved | undefined;
-  let systemPackages: CognixConfig["systemPackages"] | undefined;
+/** Problems of a step that throws CognixError, collected. */
+function collect<T>(problems: Problem[], fn: () => T): T | undefined {
   try {
-    resolved = resolve({
+    return fn();
+  } catch (err) {
+    if (!(err instanceof CognixError)) throw err;
+    problems.push(...err.problems);
+    return undefined;
+  }
+}
+
+/**
+ * Versions, system packages and what the flake adds to them. The flake is
+ * evaluated only for what cog.yaml cannot say: apt names cognix has no
+ * mapping for, or a Python nixpkgs lacks.
+ */
+function runResolvers(root: string, input: CogInput): { resolved: Resolved; systemPackages: CognixConfig["systemPackages"]; aptWarnings: string[] } {
+  const problems: Problem[] = [];
+  const aptWarnings: string[] = [];
+  const requests = readAptEntries(input.systemPackages, aptWarnings, problems);
+  const unknownApt = unknownAptNames(requests).length > 0;
+  const minor = pythonMinor(input.python.value, input.python.loc);
+  const needsInterpreter = typeof minor === "string" && PYTHONS_NOT_IN_NIXPKGS.includes(minor);
+  const flake = unknownApt || needsInterpreter ? readFlakeHints(root, { apt: unknownApt, python: needsInterpreter }) : null;
+  const hints = flake?.ok === true ? flake.hints : null;
+
+  const resolved = collect(problems, () =>
+    resolve({
       gpu: input.gpu,
       pythonVersion: input.python.value,
       pythonVersionLoc: input.python.loc,
       requirements: input.requirements.requirements,
+      interpreterFromFlake: hints?.pythonInterpreter === true,
+      ...(flake?.ok === false ? { flakeUnread: flake.why } : {}),
       ...(input.cuda ? { cuda: input.cuda } : {}),
       ...(input.cudnn ? { cudnn: input.cudnn } : {}),
       ...(input.sdkVersion ? { sdkVersion: input.sdkVersion } : {}),
-    });
-  } catch (err) {
-    if (!(err instanceof CognixError)) throw err;
-    problems.push(...err.problems);
-  }
-  try {
-    systemPackages = mapSystemPackages(input.systemPackages);
-  } catch (err) {
-    if (!(err instanceof CognixError)) throw err;
-    problems.push(...err.problems);
-  }
+    }),
+  );
+  const systemPackages = collect(problems, () => mapAptNames(requests, hints?.apt ?? null, flake?.ok === false ? flake.why : ""));
   if (problems.length > 0 || resolved === undefined || systemPackages === undefined) throw new CognixError(sortProblems(problems));
-  return { resolved, systemPackages };
+  return { resolved, systemPackages, aptWarnings };
 }
 
 /** Everything `cognix generate` computes for a model directory, without writing anything. */
 export function generate(dir: string): Generated {
   const root = projectRootOf(dir);
   const input = readCogConfig(root);
-  const { resolved, systemPackages } = runResolvers(input);
+  const { resolved, systemPackages, aptWarnings } = runResolvers(root, input);
 
   const problems: Problem[] = [];
   const req = input.requirements;
@@ -80,6 +98,7 @@ export function generate(dir: string): Generated {
     ...req.indexUrls.map((u) => formatProblem({ ...u.loc, message: "--index-url is used as an extra index beside PyPI" })),
     ...req.warnings,
     ...resolved.warnings,
+    ...aptWarnings,
   ];
   const [mainFile, ...included] = req.files;
   const config: CognixConfig = {

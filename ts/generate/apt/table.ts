@@ -4,42 +4,17 @@
  *
  * `-dev` packages resolve to the runtime entry when not listed here (the
  * nixpkgs package carries headers in its dev output). An empty list means the
- * package has nothing to add to a Nix image.
- *
- * How names were checked against nixpkgs source (NixOS/nixpkgs, 2026):
- * - X11 libraries use the top-level lowercase names nixpkgs moved them to:
- *   pkgs/by-name/li/{libsm,libice,libx11,libxext,libxrender,libxrandr,libxi,
- *   libxfixes,libxcb,libxcomposite,libxdamage,libxtst,libxcursor,libxinerama}/package.nix;
- *   pkgs/top-level/aliases.nix keeps `libSM`, `libX11`, … and the whole `xorg`
- *   set only as deprecation warnings.
- * - libGL and libGLU: all-packages.nix defines `libGL = … libglvnd` and
- *   `libGLU = … mesa_glu`; libglvnd is pkgs/by-name/li/libglvnd.
- * - libgbm: `libgbm = callPackage ../development/libraries/mesa/gbm.nix` in
- *   all-packages.nix; mesa is built with `libgbm-external`, so it does not ship
- *   libgbm.so.1 itself.
- * - glfw: `glfw = glfw3;` in all-packages.nix (glfw3 is pkgs/by-name/gl/glfw3).
- * - poppler-utils: `poppler-utils = poppler.override { suffix = "utils"; … }` in all-packages.nix.
- * - dejavu_fonts: `dejavu_fonts = lowPrio (callPackage ../data/fonts/dejavu-fonts { })`.
- * - tesseract: `tesseract = tesseract5;` (pkgs/applications/graphics/tesseract).
- * - libxkbcommon: `libxkbcommon = libxkbcommon_8;` (pkgs/by-name/li/libxkbcommon_8).
- * - jdk, jdk11, jdk17, jre: `jdk = jdk21; jdk11 = openjdk11; jdk17 = openjdk17; jre = jdk;`.
- * - nss: `nss = nss_esr;`; libjpeg: `libjpeg = libjpeg_turbo;`; opencv: `opencv = opencv4;`.
- * - pkgs/by-name/<xx>/<name>/package.nix exists for: alsa-lib, aria2, blas,
- *   cairo, ccache, cmake, cups, curl, dbus, eigen, espeak-ng, file, flac,
- *   freeglut, freetype, gdal, geos, gfortran, ghostscript, git, git-lfs, glew,
- *   glib, gnumake, gperftools, graphviz, gtk2, gtk3, htop, imagemagick,
- *   jemalloc, jq, lame, lapack, leptonica, less, libaio, libarchive, libdrm,
- *   libjpeg_turbo, libopus, libpng, libsndfile, libtiff, libvorbis, libvpx,
- *   libwebp, libxslt, mesa-demos, nano, ninja, numactl, p7zip, pandoc, pango,
- *   portaudio, proj, psmisc, rsync, sox, swig, tmux, tzdata, unzip, vips, wget,
- *   x264, x265, zbar, zip.
- * - all-packages.nix defines the rest as top-level attributes: boost, bzip2,
- *   cargo and rustc (from rustPackages), clang, fontconfig, ffmpeg, gcc, glibcLocales,
- *   gmp, gnupg, go, gobject-introspection, hdf5, libffi, libxml2, mesa, ncurses,
- *   nodejs, openblas, openexr, openssh, openssl, pkg-config, procps, protobuf,
- *   readline, sqlite, vim, xvfb-run, xz, zlib (openblas, openexr, hdf5 and
- *   xvfb-run also appear as pkgs/by-name packages, under the same names).
- * - libgomp lives in gcc's unwrapped lib output (gcc.cc.lib).
+ * package has nothing to add to a Nix image. Where each attribute is defined
+ * in nixpkgs' source is recorded in nixpkgs-sources.ts (a test checks every
+ * attribute here has its line there). Notes:
+ * - X11 libraries use the top-level lowercase names (pkgs/by-name/li/libx11,
+ *   …); `xorg.*` and `libX11`-style names are deprecated aliases.
+ * - libGL is libglvnd, libGLU is mesa_glu; mesa is built without libgbm,
+ *   which is its own attribute.
+ * - TeX Live comes as schemes (texliveSmall, texliveMedium, texliveFull);
+ *   Debian's split packages map to the smallest scheme that holds them.
+ * - python3-opencv is OpenCV's binding for the distribution's python3
+ *   (python3Packages.opencv4), not the C++ library (libopencv-dev: opencv).
  * None of these names is an alias in pkgs/top-level/aliases.nix.
  */
 export interface AptEntry {
@@ -195,7 +170,7 @@ export const APT_TABLE: Readonly<Record<string, AptEntry>> = {
   "libswscale-dev": { nix: ["ffmpeg"], note: "part of ffmpeg" },
   "libswresample-dev": { nix: ["ffmpeg"], note: "part of ffmpeg" },
   "libopencv-dev": { nix: ["opencv"] },
-  "python3-opencv": { nix: ["opencv"], note: "the OpenCV libraries; Python bindings come from requirements" },
+  "python3-opencv": { nix: ["python3Packages.opencv4"], note: "OpenCV's binding for the distribution's python3, as Ubuntu's is; the model's Python gets cv2 from opencv-python in its requirements" },
   "libtcmalloc-minimal4": { nix: ["gperftools"], note: "tcmalloc is part of gperftools" },
   "google-perftools": { nix: ["gperftools"] },
   "libgoogle-perftools-dev": { nix: ["gperftools"] },
@@ -241,6 +216,138 @@ export const APT_TABLE: Readonly<Record<string, AptEntry>> = {
   "libaio-dev": { nix: ["libaio"] },
   "libzbar0": { nix: ["zbar"] },
   "libgirepository1.0-dev": { nix: ["gobject-introspection"] },
+
+  // C++ libraries models build against
+  "libboost-dev": { nix: ["boost"] },
+  "libboost-program-options-dev": { nix: ["boost"], note: "nixpkgs' boost carries every Boost library" },
+  "libboost-graph-dev": { nix: ["boost"], note: "nixpkgs' boost carries every Boost library" },
+  "libboost-system-dev": { nix: ["boost"], note: "nixpkgs' boost carries every Boost library" },
+  "libboost-filesystem-dev": { nix: ["boost"], note: "nixpkgs' boost carries every Boost library" },
+  "libboost-test-dev": { nix: ["boost"], note: "nixpkgs' boost carries every Boost library" },
+  "libboost-iostreams-dev": { nix: ["boost"], note: "nixpkgs' boost carries every Boost library" },
+  "libboost-thread-dev": { nix: ["boost"], note: "nixpkgs' boost carries every Boost library" },
+  "libboost-serialization-dev": { nix: ["boost"], note: "nixpkgs' boost carries every Boost library" },
+  "libboost-regex-dev": { nix: ["boost"], note: "nixpkgs' boost carries every Boost library" },
+  "libgoogle-glog-dev": { nix: ["glog"] },
+  "libgflags-dev": { nix: ["gflags"] },
+  "libceres-dev": { nix: ["ceres-solver"] },
+  "libcgal-dev": { nix: ["cgal"] },
+  "libglm-dev": { nix: ["glm"] },
+  "libomp-dev": { nix: ["llvmPackages.openmp"], note: "LLVM's OpenMP runtime (libomp)" },
+  "libgtest-dev": { nix: ["gtest"] },
+  "libgmock-dev": { nix: ["gtest"], note: "googletest ships gmock" },
+  "googletest": { nix: ["gtest"] },
+  "pybind11-dev": { nix: ["python3Packages.pybind11"], note: "headers and CMake files; the model's Python gets pybind11 from its requirements" },
+  "libflann-dev": { nix: ["flann"] },
+  "libmetis-dev": { nix: ["metis"] },
+  "libsuitesparse-dev": { nix: ["suitesparse"] },
+  "libyaml-cpp-dev": { nix: ["yaml-cpp"] },
+  "libyaml-dev": { nix: ["libyaml"] },
+  "libjsoncpp-dev": { nix: ["jsoncpp"] },
+  "nlohmann-json3-dev": { nix: ["nlohmann_json"] },
+  "libsnappy-dev": { nix: ["snappy"] },
+  "liblz4-dev": { nix: ["lz4"] },
+  "libexpat1-dev": { nix: ["expat"] },
+  "libuv1-dev": { nix: ["libuv"] },
+  "libevent-dev": { nix: ["libevent"] },
+  "libopenmpi-dev": { nix: ["openmpi"] },
+  "openmpi-bin": { nix: ["openmpi"] },
+  "libhwloc-dev": { nix: ["hwloc"] },
+  "libfftw3-dev": { nix: ["fftw"] },
+  "libgsl-dev": { nix: ["gsl"] },
+  "liblmdb-dev": { nix: ["lmdb"] },
+  "libleveldb-dev": { nix: ["leveldb"] },
+  "libzmq3-dev": { nix: ["zeromq"] },
+  "libnetcdf-dev": { nix: ["netcdf"] },
+  "libspatialindex-dev": { nix: ["libspatialindex"] },
+  "libopenjp2-7": { nix: ["openjpeg"] },
+  "libheif-dev": { nix: ["libheif"] },
+  "libraw-dev": { nix: ["libraw"] },
+  "libepoxy0": { nix: ["libepoxy"] },
+  "graphicsmagick": same("graphicsmagick"),
+  "librsvg2-bin": { nix: ["librsvg"] },
+  "librsvg2-dev": { nix: ["librsvg"] },
+  "potrace": same("potrace"),
+  "qpdf": same("qpdf"),
+
+  // Build tools
+  "automake": same("automake"),
+  "bison": same("bison"),
+  "meson": same("meson"),
+  "nasm": same("nasm"),
+  "yasm": same("yasm"),
+
+  // Tools
+  "gdb": same("gdb"),
+  "strace": same("strace"),
+  "lsof": same("lsof"),
+  "tree": same("tree"),
+  "bc": same("bc"),
+  "pv": same("pv"),
+  "screen": same("screen"),
+  "parallel": same("parallel"),
+  "iproute2": same("iproute2"),
+  "telnet": { nix: ["inetutils"] },
+  "pigz": same("pigz"),
+  "dos2unix": same("dos2unix"),
+  "rclone": same("rclone"),
+
+  // TeX Live: nixpkgs has the schemes, not Debian's split
+  "texlive-latex-base": { nix: ["texliveSmall"], note: "scheme-small: plain TeX and LaTeX with the common packages" },
+  "texlive": { nix: ["texliveMedium"], note: "Debian's texlive is about scheme-medium" },
+  "texlive-latex-recommended": { nix: ["texliveMedium"] },
+  "texlive-fonts-recommended": { nix: ["texliveMedium"] },
+  "texlive-latex-extra": { nix: ["texliveFull"], note: "no smaller scheme carries collection-latexextra" },
+  "texlive-fonts-extra": { nix: ["texliveFull"], note: "no smaller scheme carries collection-fontsextra" },
+  "texlive-science": { nix: ["texliveFull"], note: "no smaller scheme carries collection-mathscience" },
+  "texlive-full": { nix: ["texliveFull"] },
+  "cm-super": { nix: ["texliveFull"], note: "cm-super is in collection-fontsextra" },
+  "dvipng": { nix: ["texliveFull"], note: "dvipng is a TeX Live package; scheme-full has it" },
+
+  // Audio and MIDI
+  "fluidsynth": same("fluidsynth"),
+  "libfluidsynth-dev": { nix: ["fluidsynth"] },
+  "timidity": same("timidity"),
+  "abcmidi": same("abcmidi"),
+  "lilypond": same("lilypond"),
+  "libogg-dev": { nix: ["libogg"] },
+  "libsamplerate0": { nix: ["libsamplerate"] },
+  "libsamplerate0-dev": { nix: ["libsamplerate"] },
+  "rubberband-cli": { nix: ["rubberband"] },
+  "librubberband-dev": { nix: ["rubberband"] },
+  "mpg123": same("mpg123"),
+  "vorbis-tools": same("vorbis-tools"),
+  "opus-tools": same("opus-tools"),
+  "libaubio-dev": { nix: ["aubio"] },
+  "aubio-tools": { nix: ["aubio"] },
+  "libsox-fmt-mp3": { nix: ["sox"], note: "nixpkgs' sox is built with its format handlers" },
+
+  // Mesa and GTK runtime libraries
+  "libegl-mesa0": { nix: ["mesa"] },
+  "libglx-mesa0": { nix: ["mesa"] },
+  "mesa-vulkan-drivers": { nix: ["mesa"] },
+  "libglx0": { nix: ["libglvnd"] },
+  "libopengl0": { nix: ["libglvnd"] },
+  "libgl-dev": { nix: ["libglvnd"] },
+  "libegl-dev": { nix: ["libglvnd"] },
+  "libglvnd-dev": { nix: ["libglvnd"] },
+  "libvulkan1": { nix: ["vulkan-loader"] },
+  "libvulkan-dev": { nix: ["vulkan-loader"] },
+  "libxss1": { nix: ["libxscrnsaver"], note: X11 },
+  "libxshmfence1": { nix: ["libxshmfence"], note: X11 },
+  "libgtk-3-0": { nix: ["gtk3"] },
+  "libgtk2.0-0": { nix: ["gtk2"] },
+  "libgdk-pixbuf2.0-0": { nix: ["gdk-pixbuf"] },
+  "libgdk-pixbuf2.0-dev": { nix: ["gdk-pixbuf"] },
+  "libatk1.0-0": { nix: ["at-spi2-core"], note: "ATK is part of at-spi2-core" },
+  "libatk-bridge2.0-0": { nix: ["at-spi2-core"] },
+  "libsdl2-2.0-0": { nix: ["sdl2-compat"], note: "SDL2's API on SDL3" },
+  "libsdl2-dev": { nix: ["sdl2-compat"], note: "SDL2's API on SDL3" },
+
+  // Fonts
+  "fonts-noto": { nix: ["noto-fonts"] },
+  "fonts-noto-core": { nix: ["noto-fonts"] },
+  "fonts-freefont-ttf": { nix: ["freefont_ttf"] },
 
   // Nothing to add in a Nix image
   "apt-utils": none("apt is not used in a Nix image"),

@@ -22,7 +22,7 @@ export function resolve(input: ResolveInput): Resolved {
   const python = typeof py === "string" ? py : null;
   if (typeof py !== "string") problems.push(py);
   if (python !== null && input.interpreterFromFlake !== true) {
-    const missing = pythonProblemWithoutInterpreter(python, input.pythonVersionLoc);
+    const missing = pythonProblemWithoutInterpreter(python, input.pythonVersionLoc, input.flakeUnread);
     if (missing !== null) problems.push(missing);
   }
 

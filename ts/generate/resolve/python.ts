@@ -55,12 +55,12 @@ export function pythonMinor(version: string, loc: Location): string | Problem {
  * `python.interpreter` set in the model's flake: the problem to report when
  * it is not, naming both ways out; null for the other Pythons.
  */
-export function pythonProblemWithoutInterpreter(minor: string, loc: Location): Problem | null {
+export function pythonProblemWithoutInterpreter(minor: string, loc: Location, flakeUnread?: string): Problem | null {
   if (!PYTHONS_NOT_IN_NIXPKGS.includes(minor)) return null;
   const cog = olderThanCog(minor) ? `current Cog refuses Python below ${COG_MINIMUM_PYTHON}, and ` : "";
   return {
     ...loc,
-    message: `Python ${minor}: ${cog}nixpkgs has no Python ${minor} interpreter. Raise python_version to ${COG_MINIMUM_PYTHON} or later, or set \`python.interpreter\` to a Python ${minor} package in the model's flake.nix (cognix generate reads it from there)`,
+    message: `Python ${minor}: ${cog}nixpkgs has no Python ${minor} interpreter${flakeUnread === undefined ? "" : ` (${flakeUnread})`}. Raise python_version to ${COG_MINIMUM_PYTHON} or later, or set \`python.interpreter\` to a Python ${minor} package in the model's flake.nix (cognix generate reads it from there)`,
   };
 }
 

@@ -19,6 +19,8 @@ export interface ResolveInput {
   sdkVersion?: { value: string; loc: Location };
   /** The model's flake sets `python.interpreter` (for a Python nixpkgs lacks). */
   interpreterFromFlake?: boolean;
+  /** Why the flake could not be asked, when it had to be. */
+  flakeUnread?: string;
 }
 
 export interface Resolved {
