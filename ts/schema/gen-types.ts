@@ -2,13 +2,26 @@ import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { compile, type JSONSchema } from "json-schema-to-typescript";
 import { writeFileAtomic } from "../util/atomic-write.ts";
-import { loadSchema, type SchemaName } from "./validators.ts";
 
-/** Which generated file each schema becomes, relative to ts/types/. */
-const TARGETS: { schema: SchemaName; file: string; typeName: string }[] = [
+/**
+ * Which generated file each schema (schemas/<schema>.schema.json) becomes,
+ * relative to ts/types/. The weights files are data cognix writes and
+ * checks itself: plain maps and arrays serve its code better than
+ * `| undefined` entries and minItems tuples.
+ */
+const TARGETS: { schema: string; file: string; typeName: string; plain?: boolean }[] = [
   { schema: "cog", file: "cog-yaml.ts", typeName: "CogYaml" },
   { schema: "cognix", file: "cognix.ts", typeName: "CognixConfig" },
+  { schema: "image-spec", file: "image-spec.ts", typeName: "ImageSpec" },
+  { schema: "weights-lock", file: "weights-lock.ts", typeName: "WeightsLock", plain: true },
+  { schema: "weights-manifest", file: "weights-manifest.ts", typeName: "WeightsManifest", plain: true },
 ];
+
+const schemasDir = new URL("../../schemas/", import.meta.url);
+
+function readSchema(schema: string): JSONSchema {
+  return JSON.parse(readFileSync(new URL(`${schema}.schema.json`, schemasDir), "utf8")) as JSONSchema;
+}
 
 export interface GeneratedFile {
   path: string;
@@ -23,15 +36,15 @@ export function typesDir(): string {
 export async function generateTypes(): Promise<GeneratedFile[]> {
   const out: GeneratedFile[] = [];
   for (const t of TARGETS) {
-    const schema = loadSchema(t.schema) as JSONSchema;
-    const content = await compile(schema, t.typeName, {
+    const content = await compile(readSchema(t.schema), t.typeName, {
       bannerComment: `/* Generated from schemas/${t.schema}.schema.json by \`npm run gen:types\`. Do not edit. */`,
       additionalProperties: false,
       // Prettier output is stable for a given version; keep formatting on for readable types.
       format: true,
-      strictIndexSignatures: true,
+      strictIndexSignatures: t.plain !== true,
+      ignoreMinAndMaxItems: t.plain === true,
       unreachableDefinitions: false,
-      cwd: new URL("../../schemas/", import.meta.url).pathname,
+      cwd: schemasDir.pathname,
     });
     out.push({ path: `${typesDir()}${t.file}`, content });
   }

@@ -2,29 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { CognixError, type Problem } from "../util/errors.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
+import type { LockedFile, LockedSet, WeightsLock } from "../types/weights-lock.ts";
 
-/** One file of a weight set, as `cognix lock` records it. */
-export interface LockedFile {
-  /** Relative to the set's target, '/'-separated. */
-  path: string;
-  size: number;
-  sha256: string;
-  /** Where the bytes can be fetched, most preferred first. */
-  urls: string[];
-}
-
-export interface LockedSet {
-  source: string;
-  include: string[];
-  exclude: string[];
-  files: LockedFile[];
-}
-
-/** weights.lock.json */
-export interface WeightsLock {
-  formatVersion: 1;
-  sets: Record<string, LockedSet>;
-}
+/** weights.lock.json, as schemas/weights-lock.schema.json describes it. */
+export type { LockedFile, LockedSet, WeightsLock };
 
 export const LOCK_FILE_NAME = "weights.lock.json";
 const SHA256_RE = /^[0-9a-f]{64}$/;

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newAjv } from "../../../ts/schema/ajv-setup.ts";
 import { hasNix, inputAvailable, nix, nixEvalExpr } from "../../../ts/testkit/nix-eval.ts";
 import { startRangeServer, type RangeServer } from "../../../ts/weights/tests/helpers/range-server.ts";
 
@@ -92,6 +93,16 @@ describe.skipIf(!libOk)("modules/weights (lib only)", () => {
       COGNIX_WEIGHTS_ROOT: "/",
     });
     expect(r.launcher).toEqual(["python", "/src/.cog/weights_downloader.py", "--manifest", "/src/.cog/weights.json", "--"]);
+  });
+
+  it("writes the manifest schemas/weights-manifest.schema.json describes", () => {
+    const schema = (name: string): object => JSON.parse(readFileSync(join(repo, "schemas", `${name}.schema.json`), "utf8")) as object;
+    const ajv = newAjv();
+    ajv.addSchema(schema("weights-lock"));
+    const validate = ajv.compile(schema("weights-manifest"));
+    const r = evalJson() as Evaluated;
+    expect(validate(r.runtimeManifestData), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...r.runtimeManifestData, sets: [{ ...r.runtimeManifestData.sets[0], target: "/src/../etc" }] })).toBe(false);
   });
 
   it("adds nothing to the image without weights", () => {
