@@ -97,7 +97,8 @@ let
       "distribute"
     ];
 
-  isLocal = pkg: pkg.source ? virtual || pkg.source ? editable || pkg.source ? directory;
+  # A package uv builds from the local tree, not from an index or URL (lib/data/uv-lock.json).
+  isLocal = pkg: lib.any (k: pkg.source ? ${k}) (lib.importJSON ../data/uv-lock.json).localSource;
 
   lockChanges = import ./freshness.nix { inherit lib pyproject-nix; };
 in

@@ -16,6 +16,15 @@ let
     ;
   inherit (pyproject-nix.lib) pep508;
   normalize = pyproject-nix.lib.pypa.normalizePackageName;
+  # Which keys say where a package comes from, shared with `cognix lock --check`.
+  keys = lib.importJSON ../data/uv-lock.json;
+  # The first of `names` that `attrs` has as a string, or null.
+  firstOf =
+    names: attrs:
+    let
+      present = builtins.filter (k: builtins.isString (attrs.${k} or null)) names;
+    in
+    if present == [ ] then null else attrs.${builtins.head present};
 
   strip = s: lib.concatStrings (filter (c: c != " " && c != "\t" && c != "\n") (lib.stringToCharacters s));
   canonSpec = clauses: concatStringsSep "," (sort (a: b: a < b) (filter (c: c != "") clauses));
@@ -51,7 +60,7 @@ let
       r = pep508.parseString line;
       name = normalize r.name;
       src = sourceFor name extra;
-      srcUrl = if src == null then null else src.url or src.git or src.path or null;
+      srcUrl = if src == null then null else firstOf keys.sourceReference src;
       url = if srcUrl != null then srcUrl else r.url;
     in
     {
@@ -66,7 +75,7 @@ let
       attrNames (project.optional-dependencies or { })
     );
 
-  isRoot = p: (p.source.virtual or p.source.editable or p.source.directory or null) == ".";
+  isRoot = p: lib.any (k: (p.source.${k} or null) == ".") keys.localSource;
   roots = filter isRoot (rawLock.package or [ ]);
   named = filter (p: normalize p.name == normalize (project.name or "")) roots;
   root = if named != [ ] then builtins.head named else if roots != [ ] then builtins.head roots else null;
@@ -80,7 +89,7 @@ let
         extra = extraOfMarker (e.marker or null);
         spec =
           let
-            url = e.url or e.git or e.path or null;
+            url = firstOf keys.requirementReference e;
           in
           if url != null then " @ ${url}" else canonSpec (lib.splitString "," (strip (e.specifier or "")));
         index = e.index or null;

@@ -4,6 +4,7 @@ import { normalizeName } from "../python/name.ts";
 import { normalizeMarker, parseRequirement } from "../python/pep508.ts";
 import { isTable, readToml, type TomlTable, type TomlValue } from "../python/toml.ts";
 import type { LockedRequirement } from "./uv-lock.ts";
+import { UV_LOCK_KEYS } from "./uv-lock-keys.ts";
 
 export interface ProjectRequirements {
   file: string;
@@ -67,7 +68,7 @@ export function readPyprojectRequirements(file: string): ProjectRequirements {
             throw new CognixError({ file, path: ["tool", "uv", "sources", req.name], message: `index ${JSON.stringify(src["index"])} is not defined in [[tool.uv.index]]` });
           }
         } else {
-          const url = [src["url"], src["git"], src["path"]].find((v): v is string => typeof v === "string");
+          const url = UV_LOCK_KEYS.sourceReference.map((k) => src[k]).find((v): v is string => typeof v === "string");
           if (url !== undefined) {
             req.url = url;
             req.specifiers = [];

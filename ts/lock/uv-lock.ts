@@ -4,6 +4,7 @@ import { normalizeName } from "../python/name.ts";
 import { formatRequirement, normalizeExtras, normalizeMarker, type Requirement } from "../python/pep508.ts";
 import { parseSpecifiers } from "../python/specifier.ts";
 import { isTable, readToml, type TomlTable, type TomlValue } from "../python/toml.ts";
+import { UV_LOCK_KEYS } from "./uv-lock-keys.ts";
 
 /** A requirement as recorded, plus the index uv routed it to. */
 export interface LockedRequirement {
@@ -28,13 +29,13 @@ function str(v: TomlValue | undefined): string | null {
 function isRoot(pkg: TomlTable): boolean {
   const src = pkg["source"];
   if (!isTable(src)) return false;
-  return src["virtual"] === "." || src["editable"] === "." || src["directory"] === ".";
+  return UV_LOCK_KEYS.localSource.some((k) => src[k] === ".");
 }
 
-/** One `requires-dist` entry ({ name, specifier, marker, extras, url|git|path, index }). */
+/** One `requires-dist` entry ({ name, specifier, marker, extras, a direct reference, index }). */
 function lockedRequirement(entry: TomlTable, file: string): LockedRequirement {
   const extras = Array.isArray(entry["extras"]) ? entry["extras"].filter((e): e is string => typeof e === "string") : [];
-  const url = str(entry["url"]) ?? str(entry["git"]) ?? str(entry["path"]) ?? str(entry["editable"]) ?? str(entry["directory"]);
+  const url = UV_LOCK_KEYS.requirementReference.map((k) => str(entry[k])).find((v) => v !== null) ?? null;
   const marker = str(entry["marker"]);
   const name = normalizeName(str(entry["name"]) ?? "");
   const specifiers = url === null ? parseSpecifiers(str(entry["specifier"]) ?? "") : [];
