@@ -6,8 +6,9 @@ let
   dockerignore = import ./dockerignore.nix { inherit lib; };
   source = import ./source.nix { inherit lib dockerignore; };
   reservedEnvironment = (lib.importJSON ./data/reserved-environment.json).reserved;
-  formatVersion = 1;
   cognixSchema = lib.importJSON ../schemas/cognix.schema.json;
+  # The one cognix.json format this cognix reads (the schema's, which `cognix generate` writes).
+  formatVersion = cognixSchema.properties.formatVersion.const;
   # Where each cognix.json key takes effect. A key no part of cognix honours
   # is refused rather than silently dropped (a test checks this table against
   # the schema's properties).

@@ -9,26 +9,41 @@ let
   # only characters that no shell, store path name or URL reads specially
   # (the same rule as `cognix lock` and the run-time downloader).
   safeSegment = s: builtins.match "[A-Za-z0-9._+=@,~-]+" s != null;
-  checkRelPath = where: p:
-    let segs = segments p; in
+  checkRelPath =
+    where: p:
+    let
+      segs = segments p;
+    in
     if p == "" || lib.hasPrefix "/" p then
       throw "cognix weights: ${where}: path '${p}' must be relative to the set's target"
     else if lib.any (s: s == "" || s == "." || s == "..") segs then
       throw "cognix weights: ${where}: path '${p}' has an empty, '.' or '..' segment"
     else if !(lib.all safeSegment segs) then
       throw "cognix weights: ${where}: path '${p}' has characters other than letters, digits and . _ - + = @ , ~"
-    else p;
+    else
+      p;
 
-  checkTarget = where: t:
-    let segs = lib.tail (segments t); in
+  checkTarget =
+    where: t:
+    let
+      segs = lib.tail (segments t);
+    in
     if !(lib.hasPrefix "/" t) || t == "/" then
       throw "cognix weights: ${where}: target '${t}' must be an absolute directory other than /"
     else if lib.any (s: s == "" || s == "." || s == "..") segs then
       throw "cognix weights: ${where}: target '${t}' has an empty, '.' or '..' segment"
-    else t;
+    else
+      t;
+
+  # The format versions the schemas fix, which `cognix lock` writes too.
+  formatVersionOf =
+    name: (lib.importJSON (../../schemas + "/${name}.schema.json")).properties.formatVersion.const;
+  lockFormatVersion = formatVersionOf "weights-lock";
+  manifestFormatVersion = formatVersionOf "weights-manifest";
 
   # Store path names allow [A-Za-z0-9+._?=-]; anything else becomes '-'.
-  storeName = s:
+  storeName =
+    s:
     let
       ok = c: builtins.match "[A-Za-z0-9+._?=-]" c != null;
       chars = map (c: if ok c then c else "-") (lib.stringToCharacters s);
@@ -40,18 +55,21 @@ in
 rec {
   inherit checkRelPath checkTarget storeName;
 
-  /* Parses weights.lock.json and checks its shape. */
-  readLock = file:
+  # Parses weights.lock.json and checks its format version.
+  readLock =
+    file:
     let
       data = builtins.fromJSON (builtins.readFile file);
     in
-    if (data.formatVersion or null) != 1 then
-      throw "cognix weights: ${toString file}: formatVersion must be 1"
-    else data;
+    if (data.formatVersion or null) != lockFormatVersion then
+      throw "cognix weights: ${toString file}: formatVersion must be ${toString lockFormatVersion}"
+    else
+      data;
 
-  /* Locked files of a declared set; throws when the set is missing from the
-     lock or was locked for another source/include/exclude. */
-  lockedFiles = lock: decl:
+  # Locked files of a declared set; throws when the set is missing from the
+  # lock or was locked for another source/include/exclude.
+  lockedFiles =
+    lock: decl:
     let
       sets = lock.sets or { };
       entry = sets.${decl.name} or null;
@@ -59,33 +77,33 @@ rec {
     in
     if entry == null then
       throw "cognix weights: set '${decl.name}' is not in weights.lock.json; run `cognix lock`"
-    else if entry.source != decl.source
+    else if
+      entry.source != decl.source
       || (entry.include or [ ]) != decl.include
-      || (entry.exclude or [ ]) != decl.exclude then
+      || (entry.exclude or [ ]) != decl.exclude
+    then
       throw "cognix weights: ${where} was locked for another source/include/exclude; run `cognix lock`"
     else
       map (f: f // { path = checkRelPath where f.path; }) entry.files;
 
-  /* The run-time manifest read by lib/weights/downloader.py. Sets and files
-     are sorted so the file's bytes depend only on the content. */
+  # The run-time manifest read by lib/weights/downloader.py
+  # (schemas/weights-manifest.schema.json). Sets and files are sorted so the
+  # file's bytes depend only on the content.
   manifestOf = sets: {
-    formatVersion = 1;
-    sets = map
-      (s: {
-        inherit (s) name;
-        target = checkTarget "weights.sets.${s.name}" s.target;
-        files = map
-          (f: {
-            path = checkRelPath "weights.sets.${s.name}" f.path;
-            inherit (f) size sha256 urls;
-          })
-          (lib.sort (a: b: a.path < b.path) s.files);
-      })
-      (lib.sort (a: b: a.name < b.name) sets);
+    formatVersion = manifestFormatVersion;
+    sets = map (s: {
+      inherit (s) name;
+      target = checkTarget "weights.sets.${s.name}" s.target;
+      files = map (f: {
+        path = checkRelPath "weights.sets.${s.name}" f.path;
+        inherit (f) size sha256 urls;
+      }) (lib.sort (a: b: a.path < b.path) s.files);
+    }) (lib.sort (a: b: a.name < b.name) sets);
   };
 
-  /* One fixed-output derivation per file, keyed by its sha256. */
-  fetchFile = pkgs: setName: f:
+  # One fixed-output derivation per file, keyed by its sha256.
+  fetchFile =
+    pkgs: setName: f:
     if f.urls == [ ] then
       throw "cognix weights: weights.sets.${setName}: file '${f.path}' has no url"
     else
@@ -94,21 +112,25 @@ rec {
         inherit (f) urls sha256;
       };
 
-  /* A build-time set: its files joined under one store path (the layer). */
-  buildSet = { pkgs, set }:
+  # A build-time set: its files joined under one store path (the layer).
+  buildSet =
+    { pkgs, set }:
     let
       where = "weights.sets.${set.name}";
       files = map (f: f // { path = checkRelPath where f.path; }) set.files;
       q = lib.escapeShellArg;
-      copies = lib.concatMapStrings
-        (f: lib.optionalString (dirOf f.path != ".") ''
+      copies = lib.concatMapStrings (
+        f:
+        lib.optionalString (dirOf f.path != ".") ''
           mkdir -p "$out"/${q (dirOf f.path)}
-        '' + ''
+        ''
+        + ''
           cp ${q (fetchFile pkgs set.name f)} "$out"/${q f.path}
-        '')
-        (lib.sort (a: b: a.path < b.path) files);
+        ''
+      ) (lib.sort (a: b: a.path < b.path) files);
     in
-    if pkgs == null then throw "cognix weights: ${where}: a build-time set needs pkgs"
+    if pkgs == null then
+      throw "cognix weights: ${where}: a build-time set needs pkgs"
     else if files == [ ] then
       throw "cognix weights: ${where} has no locked files; run `cognix lock`"
     else
