@@ -1,5 +1,6 @@
 import { sortKeys } from "../util/canonical-json.ts";
 import { compressionOf } from "./compress.ts";
+import { isObject, parseJson } from "../util/json-data.ts";
 
 export const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 export const OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
@@ -25,10 +26,6 @@ export interface LayerMapping {
   mediaType: string;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
 function descriptor(v: unknown): Descriptor | undefined {
   if (!isObject(v)) return undefined;
   const { mediaType, digest, size } = v;
@@ -39,12 +36,7 @@ function descriptor(v: unknown): Descriptor | undefined {
 
 /** Config and layer descriptors of an image manifest (OCI or Docker v2); undefined for anything else. */
 export function parseImageManifest(mediaType: string, body: Buffer): { config: Descriptor; layers: Descriptor[] } | undefined {
-  let m: unknown;
-  try {
-    m = JSON.parse(body.toString("utf8"));
-  } catch {
-    return undefined;
-  }
+  const m = parseJson(body);
   if (!isObject(m)) return undefined;
   const type = typeof m.mediaType === "string" ? m.mediaType : mediaType;
   if (type !== OCI_MANIFEST && type !== DOCKER_MANIFEST) return undefined;
@@ -61,12 +53,7 @@ export function parseImageManifest(mediaType: string, body: Buffer): { config: D
 
 /** The config's rootfs.diff_ids, or undefined when it has none. */
 export function diffIdsOf(config: Buffer): string[] | undefined {
-  let c: unknown;
-  try {
-    c = JSON.parse(config.toString("utf8"));
-  } catch {
-    return undefined;
-  }
+  const c = parseJson(config);
   if (!isObject(c) || !isObject(c.rootfs) || !Array.isArray(c.rootfs.diff_ids)) return undefined;
   const ids = c.rootfs.diff_ids;
   return ids.every((x): x is string => typeof x === "string") ? ids : undefined;

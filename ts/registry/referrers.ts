@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { sortKeys } from "../util/canonical-json.ts";
 import type { Descriptor } from "./manifest.ts";
 import { OCI_MANIFEST } from "./manifest.ts";
+import { isObject, parseJson } from "../util/json-data.ts";
 
 /** OCI 1.1 referrers: artifact manifests that name an image manifest as their `subject`. */
 
@@ -60,18 +61,9 @@ export function referrersTag(subjectDigest: string): string {
   return subjectDigest.replace(":", "-");
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
 /** The descriptors of a referrers index (what the API returns, or the tag schema's index); undefined when it is not one. */
 export function parseReferrersIndex(body: Buffer): ReferrerDescriptor[] | undefined {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(body.toString("utf8"));
-  } catch {
-    return undefined;
-  }
+  const doc = parseJson(body);
   if (!isObject(doc) || !Array.isArray(doc["manifests"])) return undefined;
   const out: ReferrerDescriptor[] = [];
   for (const m of doc["manifests"]) {
@@ -92,12 +84,7 @@ export function referrersIndex(existing: readonly ReferrerDescriptor[], added: R
 
 /** The single layer of an artifact manifest and the subject it names; undefined for anything else. */
 export function parseArtifactManifest(body: Buffer): { layer: Descriptor; subject: Descriptor; artifactType?: string } | undefined {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(body.toString("utf8"));
-  } catch {
-    return undefined;
-  }
+  const doc = parseJson(body);
   if (!isObject(doc) || !Array.isArray(doc["layers"]) || !isObject(doc["subject"])) return undefined;
   const desc = (v: unknown): Descriptor | undefined =>
     isObject(v) && typeof v["mediaType"] === "string" && typeof v["digest"] === "string" && typeof v["size"] === "number"

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +5,7 @@ import { CognixError } from "../../util/errors.ts";
 import { pushImageWith } from "../push.ts";
 import { defaultRetryPolicy, type RetryPolicy } from "../../http/retry.ts";
 import { freePort } from "../../util/free-port.ts";
+import { useTempDirs } from "../../testkit/temp-dir.ts";
 import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "../../testkit/registry.ts";
 import { startProxy, type Verdict } from "./helpers/proxy.ts";
 import { pullWithSkopeo, SKOPEO } from "./helpers/skopeo.ts";
@@ -30,18 +29,12 @@ const isUploadPut = (method: string | undefined, url: string | undefined): boole
 
 describe.skipIf(missing.length > 0)("push through a faulty connection", () => {
   let reg: RunningRegistry;
-  const dirs: string[] = [];
-  const tmp = (p: string): string => {
-    const d = mkdtempSync(join(tmpdir(), p));
-    dirs.push(d);
-    return d;
-  };
+  const tmp = useTempDirs();
   beforeAll(async () => {
     reg = await startRegistry();
   });
   afterAll(async () => {
     await reg?.stop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   async function pushThrough(decide: (req: { method?: string; url?: string }, n: number) => Verdict, repo: string, retry = recordingPolicy(), chunkSize?: number) {
@@ -49,11 +42,11 @@ describe.skipIf(missing.length > 0)("push through a faulty connection", () => {
     const proxy = await startProxy(reg.port, decide);
     try {
       const result = await pushImageWith(
-        { ref: `${proxy.host}/${repo}:t`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cognix-cache-"), jobs: 2 },
+        { ref: `${proxy.host}/${repo}:t`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache"), jobs: 2 },
         deps(retry, chunkSize),
       );
       // Verify against the registry directly, not through the proxy.
-      const pulled = pullWithSkopeo(`${reg.host}/${repo}:t`, join(tmp("cognix-pull-"), "oci"));
+      const pulled = pullWithSkopeo(`${reg.host}/${repo}:t`, join(tmp("pull"), "oci"));
       expect(pulled.manifestDigest).toBe(result.digest);
       pulled.uncompressed.forEach((b, i) => expect(b.equals(img.tars[i] as Buffer)).toBe(true));
       return { result, proxy, retry };
@@ -148,7 +141,7 @@ describe.skipIf(missing.length > 0)("push through a faulty connection", () => {
     const proxy = await startProxy(reg.port, (req) => (isUploadPut(req.method, req.url) ? { status: 503 } : "pass"));
     try {
       const err = await pushImageWith(
-        { ref: `${proxy.host}/faults/down:t`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cognix-cache-") },
+        { ref: `${proxy.host}/faults/down:t`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache") },
         deps(recordingPolicy(3)),
       ).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CognixError);
@@ -161,30 +154,25 @@ describe.skipIf(missing.length > 0)("push through a faulty connection", () => {
 });
 
 describe("unreachable registries", () => {
+  const tmp = useTempDirs();
+
   it("names the host when nothing listens", async () => {
     const port = await freePort();
     const img = makeImage(1, 1);
-    const cacheDir = mkdtempSync(join(tmpdir(), "cognix-cache-"));
-    try {
-      await expect(
-        pushImageWith({ ref: `127.0.0.1:${port}/x/y:z`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir }, deps(recordingPolicy(2))),
-      ).rejects.toThrow(`registry 127.0.0.1:${port} is unreachable (connection refused, 2 attempts)`);
-    } finally {
-      rmSync(cacheDir, { recursive: true, force: true });
-    }
+    await expect(
+      pushImageWith({ ref: `127.0.0.1:${port}/x/y:z`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache") }, deps(recordingPolicy(2))),
+    ).rejects.toThrow(`registry 127.0.0.1:${port} is unreachable (connection refused, 2 attempts)`);
   });
 
   it.skipIf(missing.length > 0)("suggests --insecure when a plain-http registry is spoken to over TLS", async () => {
     const reg = await startRegistry();
     const img = makeImage(1, 2);
-    const cacheDir = mkdtempSync(join(tmpdir(), "cognix-cache-"));
     try {
       await expect(
-        pushImageWith({ ref: `${reg.host}/x/y:z`, configBlob: img.config, layers: img.layers, cacheDir }, deps(recordingPolicy(2))),
+        pushImageWith({ ref: `${reg.host}/x/y:z`, configBlob: img.config, layers: img.layers, cacheDir: tmp("cache") }, deps(recordingPolicy(2))),
       ).rejects.toThrow(/TLS connection to registry 127\.0\.0\.1:\d+ failed .*pass --insecure/);
     } finally {
       await reg.stop();
-      rmSync(cacheDir, { recursive: true, force: true });
     }
   });
 });

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import zlib from "node:zlib";
@@ -7,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushImageWith, type PushOptions } from "../push.ts";
 import { defaultRetryPolicy } from "../../http/retry.ts";
 import { startProxy } from "./helpers/proxy.ts";
+import { useTempDirs } from "../../testkit/temp-dir.ts";
 import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "../../testkit/registry.ts";
 import { inspectWithSkopeo, pullWithSkopeo, SKOPEO } from "./helpers/skopeo.ts";
 import { configFor, layerOf, makeImage } from "./helpers/image.ts";
@@ -25,23 +24,16 @@ function deps(stdout = new PassThrough()) {
 
 describe.skipIf(missing.length > 0)("push to docker-registry", () => {
   let reg: RunningRegistry;
-  const dirs: string[] = [];
-  const tmp = (p: string): string => {
-    const d = mkdtempSync(join(tmpdir(), p));
-    dirs.push(d);
-    return d;
-  };
-
+  const tmp = useTempDirs();
   beforeAll(async () => {
     reg = await startRegistry();
   });
   afterAll(async () => {
     await reg?.stop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   it("pushes, pulls back byte-identical layers, re-pushes nothing, and uploads exactly a changed layer", async () => {
-    const cacheDir = tmp("cognix-cache-");
+    const cacheDir = tmp("cache");
     const img = makeImage(5, 7, 20_000);
     const ref = `${reg.host}/demo/model:v1`;
     const opts: PushOptions = { ref, configBlob: img.config, layers: img.layers, insecure: true, cacheDir, jobs: 3 };
@@ -50,7 +42,7 @@ describe.skipIf(missing.length > 0)("push to docker-registry", () => {
     expect(first.uploaded).toHaveLength(6);
     expect(first.skipped).toEqual([]);
 
-    const pulled = pullWithSkopeo(ref, join(tmp("cognix-pull-"), "oci"));
+    const pulled = pullWithSkopeo(ref, join(tmp("pull"), "oci"));
     expect(pulled.manifestDigest).toBe(first.digest);
     expect(pulled.uncompressed).toHaveLength(img.tars.length);
     pulled.uncompressed.forEach((b, i) => expect(b.equals(img.tars[i] as Buffer)).toBe(true));
@@ -72,7 +64,7 @@ describe.skipIf(missing.length > 0)("push to docker-registry", () => {
     const third = await pushImageWith({ ...opts, ref: `${reg.host}/demo/model:v2`, layers: changed, configBlob: config2 }, deps());
     const layerUploads = third.uploaded.filter((d) => !pulled.layers.some((l) => l.digest === d));
     expect(layerUploads).toHaveLength(2); // the changed layer and the new config
-    const pulled2 = pullWithSkopeo(`${reg.host}/demo/model:v2`, join(tmp("cognix-pull-"), "oci"));
+    const pulled2 = pullWithSkopeo(`${reg.host}/demo/model:v2`, join(tmp("pull"), "oci"));
     expect(pulled2.uncompressed[2]?.equals(newTar)).toBe(true);
     expect(third.uploaded).toContain(pulled2.layers[2]?.digest);
     expect(third.skipped).toHaveLength(4);
@@ -84,7 +76,7 @@ describe.skipIf(missing.length > 0)("push to docker-registry", () => {
     const chunks: Buffer[] = [];
     out.on("data", (c: Buffer) => chunks.push(c));
     const r = await pushImageWith(
-      { ref: `${reg.host}/json/out:t`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cognix-cache-"), json: true },
+      { ref: `${reg.host}/json/out:t`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache"), json: true },
       deps(out),
     );
     const printed = JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>;
@@ -94,12 +86,12 @@ describe.skipIf(missing.length > 0)("push to docker-registry", () => {
   it("from a fresh cache, re-pushing an image the registry has costs only GET/HEAD requests", async () => {
     const img = makeImage(6, 3, 10_000);
     const ref = `${reg.host}/fresh/model:latest`;
-    await pushImageWith({ ref, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cognix-cache-") }, deps());
+    await pushImageWith({ ref, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache") }, deps());
 
     const proxy = await startProxy(reg.port);
     try {
       const res = await pushImageWith(
-        { ref: `${proxy.host}/fresh/model:latest`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cognix-cache-") },
+        { ref: `${proxy.host}/fresh/model:latest`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache") },
         deps(),
       );
       expect(res.uploaded).toEqual([]);
@@ -115,14 +107,14 @@ describe.skipIf(missing.length > 0)("push to docker-registry", () => {
   });
 
   it("does not trust the cache: a registry without the blobs gets them uploaded", async () => {
-    const cacheDir = tmp("cognix-cache-");
+    const cacheDir = tmp("cache");
     const img = makeImage(3, 51);
     await pushImageWith({ ref: `${reg.host}/stale/a:x`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir }, deps());
     const other = await startRegistry();
     try {
       const r = await pushImageWith({ ref: `${other.host}/stale/a:x`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir }, deps());
       expect(r.uploaded).toHaveLength(4);
-      const pulled = pullWithSkopeo(`${other.host}/stale/a:x`, join(tmp("cognix-pull-"), "oci"));
+      const pulled = pullWithSkopeo(`${other.host}/stale/a:x`, join(tmp("pull"), "oci"));
       pulled.uncompressed.forEach((b, i) => expect(b.equals(img.tars[i] as Buffer)).toBe(true));
     } finally {
       await other.stop();
@@ -136,7 +128,7 @@ describe.skipIf(missing.length > 0)("push to docker-registry", () => {
       return h;
     });
     try {
-      const r = await pushImageWith({ ref: `${proxy.host}/rel/loc:x`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cognix-cache-") }, deps());
+      const r = await pushImageWith({ ref: `${proxy.host}/rel/loc:x`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache") }, deps());
       expect(r.uploaded).toHaveLength(3);
       expect(proxy.seen.filter((s) => s.method === "PUT" && s.path.startsWith("/v2/rel/loc/blobs/uploads/"))).toHaveLength(3);
       expect(inspectWithSkopeo(`${reg.host}/rel/loc:x`).Digest).toBe(r.digest);
@@ -146,20 +138,20 @@ describe.skipIf(missing.length > 0)("push to docker-registry", () => {
   });
 
   it("mounts blobs from another repository on the same registry", async () => {
-    const cacheDir = tmp("cognix-cache-");
+    const cacheDir = tmp("cache");
     const img = makeImage(3, 11);
     await pushImageWith({ ref: `${reg.host}/src/one:a`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir }, deps());
     const r = await pushImageWith({ ref: `${reg.host}/dst/two:b`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir }, deps());
     expect(r.mounted).toHaveLength(3);
     expect(r.uploaded).toHaveLength(1); // the config: the cache maps layers only
-    const pulled = pullWithSkopeo(`${reg.host}/dst/two:b`, join(tmp("cognix-pull-"), "oci"));
+    const pulled = pullWithSkopeo(`${reg.host}/dst/two:b`, join(tmp("pull"), "oci"));
     expect(pulled.uncompressed.every((b, i) => b.equals(img.tars[i] as Buffer))).toBe(true);
   });
 
   it("pushes the same bytes for the same input (deterministic compression and manifest)", async () => {
     const img = makeImage(2, 5);
-    const a = await pushImageWith({ ref: `${reg.host}/det/a:x`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cognix-cache-") }, deps());
-    const b = await pushImageWith({ ref: `${reg.host}/det/b:x`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cognix-cache-") }, deps());
+    const a = await pushImageWith({ ref: `${reg.host}/det/a:x`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache") }, deps());
+    const b = await pushImageWith({ ref: `${reg.host}/det/b:x`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache") }, deps());
     expect(b.digest).toBe(a.digest);
     expect(b.uploaded).toEqual(a.uploaded);
   });
@@ -168,11 +160,11 @@ describe.skipIf(missing.length > 0)("push to docker-registry", () => {
     const img = makeImage(2, 21);
     const layers = [img.layers[0]!, img.layers[1]!, img.layers[0]!];
     const r = await pushImageWith(
-      { ref: `${reg.host}/dup/layers:x`, configBlob: configFor(layers), layers, insecure: true, cacheDir: tmp("cognix-cache-") },
+      { ref: `${reg.host}/dup/layers:x`, configBlob: configFor(layers), layers, insecure: true, cacheDir: tmp("cache") },
       deps(),
     );
     expect(r.uploaded).toHaveLength(3);
-    const pulled = pullWithSkopeo(`${reg.host}/dup/layers:x`, join(tmp("cognix-pull-"), "oci"));
+    const pulled = pullWithSkopeo(`${reg.host}/dup/layers:x`, join(tmp("pull"), "oci"));
     expect(pulled.layers.map((l) => l.digest)).toEqual([r.uploaded[0], r.uploaded[1], r.uploaded[0]]);
     expect(pulled.uncompressed[2]?.equals(img.tars[0] as Buffer)).toBe(true);
   });
@@ -182,9 +174,9 @@ describe.skipIf(missing.length > 0)("push to docker-registry", () => {
     const d = deps();
     const chunks: Buffer[] = [];
     (d.stderr as unknown as PassThrough).on("data", (c: Buffer) => chunks.push(c));
-    await pushImageWith({ ref: `${reg.host}/zstd/fallback:x`, configBlob: img.config, layers: img.layers, insecure: true, compression: "zstd", cacheDir: tmp("cognix-cache-") }, d);
+    await pushImageWith({ ref: `${reg.host}/zstd/fallback:x`, configBlob: img.config, layers: img.layers, insecure: true, compression: "zstd", cacheDir: tmp("cache") }, d);
     expect(Buffer.concat(chunks).toString()).toMatch(/warning: zstd is not available in Node .*; using gzip/);
-    const pulled = pullWithSkopeo(`${reg.host}/zstd/fallback:x`, join(tmp("cognix-pull-"), "oci"));
+    const pulled = pullWithSkopeo(`${reg.host}/zstd/fallback:x`, join(tmp("pull"), "oci"));
     expect(pulled.layers[0]?.mediaType).toBe("application/vnd.oci.image.layer.v1.tar+gzip");
   });
 
@@ -194,7 +186,7 @@ describe.skipIf(missing.length > 0)("push to docker-registry", () => {
     const proxy = await startProxy(reg.port);
     try {
       await expect(
-        pushImageWith({ ref: `${proxy.host}/bad/diffid:x`, configBlob: img.config, layers: [img.layers[0]!, liar], insecure: true, cacheDir: tmp("cognix-cache-") }, deps()),
+        pushImageWith({ ref: `${proxy.host}/bad/diffid:x`, configBlob: img.config, layers: [img.layers[0]!, liar], insecure: true, cacheDir: tmp("cache") }, deps()),
       ).rejects.toThrow(/not to its diffId/);
       expect(proxy.seen.some((s) => s.method === "PUT" && s.path.includes("/manifests/"))).toBe(false);
     } finally {

@@ -3,6 +3,7 @@ import { open, readBody } from "../../http/exchange.ts";
 import { WEIGHTS_LIMITS } from "../../http/limits.ts";
 import { weightsRetryPolicy, withRetry } from "../../http/retry.ts";
 import type { StreamedResponse } from "../../http/types.ts";
+import { isObject } from "../../util/json-data.ts";
 import { uriEncode } from "../s3/sigv4.ts";
 import type { GcsConfig } from "./config.ts";
 
@@ -13,17 +14,16 @@ export interface GcsObject {
   sha256: string | null;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** An object resource of the JSON API, checked: a listing's answer is data, not trusted shape. */
 export function parseObject(v: unknown, where: string): GcsObject {
-  const size = isRecord(v) ? v.size : undefined;
+  const size = isObject(v) ? v.size : undefined;
   const bytes = typeof size === "string" && /^[0-9]{1,16}$/.test(size) ? Number(size) : typeof size === "number" ? size : NaN;
-  if (!isRecord(v) || typeof v.name !== "string" || v.name === "" || !Number.isSafeInteger(bytes) || bytes < 0) {
+  if (!isObject(v) || typeof v.name !== "string" || v.name === "" || !Number.isSafeInteger(bytes) || bytes < 0) {
     throw new Error(`${where}: the answer is not an object resource with a name and a size`);
   }
   const meta = v.metadata;
-  const sha = isRecord(meta) && typeof meta.sha256 === "string" && /^[0-9a-f]{64}$/.test(meta.sha256) ? meta.sha256 : null;
+  const sha = isObject(meta) && typeof meta.sha256 === "string" && /^[0-9a-f]{64}$/.test(meta.sha256) ? meta.sha256 : null;
   return { name: v.name, size: bytes, sha256: sha };
 }
 
@@ -90,7 +90,7 @@ export class GcsClient {
       const body: unknown = await withRetry(weightsRetryPolicy, async (): Promise<unknown> =>
         readJson(await expectOk(await open({ method: "GET", url: new URL(url), headers: this.authHeaders(url) }, { limits: WEIGHTS_LIMITS }), `list ${where}`)),
       );
-      if (!isRecord(body) || (body.items !== undefined && !Array.isArray(body.items))) throw new Error(`list ${where}: the answer is not an object listing`);
+      if (!isObject(body) || (body.items !== undefined && !Array.isArray(body.items))) throw new Error(`list ${where}: the answer is not an object listing`);
       for (const item of (body.items as unknown[] | undefined) ?? []) out.push(parseObject(item, `list ${where}`));
       page = typeof body.nextPageToken === "string" && body.nextPageToken !== "" ? body.nextPageToken : null;
     } while (page !== null);
