@@ -11,7 +11,6 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { COMMANDS } from "../ts/commands/index.ts";
 import { median } from "./lib/measure.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
@@ -20,11 +19,20 @@ const CLI = join(REPO, "dist/cli.js");
 const { values } = parseArgs({ options: { runs: { type: "string", default: "10" }, json: { type: "boolean", default: false } } });
 const runs = Number(values.runs);
 
+/** The commands `cognix --help` lists (two-space indent, a name, then its summary), and `image`. */
+function commandNames(): string[] {
+  const help = spawnSync(process.execPath, [CLI, "--help"], { cwd: REPO }).stdout.toString();
+  const list = help.split("\n\n").find((block) => block.startsWith("Commands:")) ?? "";
+  const names = [...list.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!);
+  if (names.length === 0) throw new Error(`no commands found in cognix --help:\n${help}`);
+  return names.includes("image") ? names : [...names, "image"];
+}
+
 /** The command lines measured: every command's help, then one real run. */
 const LINES: string[][] = [
   ["--help"],
   ["--version"],
-  ...["generate", "lock", ...Object.keys(COMMANDS), "push-weights", "image"].map((c) => [c, "--help"]),
+  ...commandNames().map((c) => [c, "--help"]),
   ["generate", join(REPO, "examples/minimal"), "--check"],
 ];
 

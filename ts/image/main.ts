@@ -2,7 +2,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { canonicalJson } from "../util/canonical-json.ts";
 import { CognixError } from "../util/errors.ts";
-import { COMMANDS, USAGE } from "./commands.ts";
+import { USAGE } from "./usage.ts";
 import type { Io } from "./io.ts";
 
 /** `cognix image …`: returns the exit code; user errors print one line each, no stack. */
@@ -12,6 +12,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     (name === undefined ? io.stderr : io.stdout).write(USAGE);
     return name === undefined ? 2 : 0;
   }
+  // The commands (and the registry, compression and SBOM code they use) load only to run one.
+  const { COMMANDS } = await import("./commands.ts");
   const command = COMMANDS[name];
   if (command === undefined) {
     io.stderr.write(`cognix image: unknown command ${JSON.stringify(name)}\n${USAGE}`);
