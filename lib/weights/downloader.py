@@ -272,15 +272,20 @@ def read_small(dir_fd, name):
         os.close(fd)
 
 
-def write_atomic(dir_fd, name, data):
-    """Replaces dir/name with `data` through a temporary file of a fresh
-    name, created exclusively: a planted link is replaced, never followed."""
+def write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def replace_with(dir_fd, name, fill):
+    """Replaces dir/name with what `fill(fd)` writes, through a temporary file
+    of a fresh name, created exclusively: a planted link is replaced, never
+    followed."""
     tmp = "%s.%d-%s.tmp" % (name, os.getpid(), os.urandom(6).hex())
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=dir_fd)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        fill(fd)
         os.fsync(fd)
     except BaseException:
         os.close(fd)
@@ -288,6 +293,11 @@ def write_atomic(dir_fd, name, data):
         raise
     os.close(fd)
     os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+
+
+def write_atomic(dir_fd, name, data):
+    """Replaces dir/name with `data`."""
+    replace_with(dir_fd, name, lambda fd: write_all(fd, data))
 
 
 TMP_RE = re.compile(r"\.\d+-[0-9a-f]{12}\.tmp$")
@@ -856,25 +866,17 @@ def refuse_link_or_dir(parent_fd, name, path, where):
 
 def copy_into(src_fd, dir_fd, name):
     """A copy of src_fd's bytes at dir/name, through a fresh temporary file."""
-    tmp = "%s.%d-%s.tmp" % (name, os.getpid(), os.urandom(6).hex())
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=dir_fd)
-    try:
+
+    def fill(fd):
         off = 0
         while True:
             buf = os.pread(src_fd, BLOCK, off)
             if not buf:
                 break
-            view = memoryview(buf)
-            while view:
-                view = view[os.write(fd, view):]
+            write_all(fd, buf)
             off += len(buf)
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        remove_entry(dir_fd, tmp)
-        raise
-    os.close(fd)
-    os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+
+    replace_with(dir_fd, name, fill)
 
 
 def cleanup_partial(dest_fd):
