@@ -7,6 +7,7 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll } from "vitest";
 
 export const REGISTRY_BIN = "/usr/bin/docker-registry";
 
@@ -79,4 +80,19 @@ export async function startRegistry(): Promise<RunningRegistry> {
   const tail = logText().slice(-2000);
   await stop();
   throw new Error(`docker-registry did not start: ${tail}`);
+}
+
+/** A registry for the tests of the calling describe block: started before its first test, stopped after its last. */
+export function useRegistry(): () => RunningRegistry {
+  let running: RunningRegistry | undefined;
+  beforeAll(async () => {
+    running = await startRegistry();
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  return () => {
+    if (running === undefined) throw new Error("the test registry is used before its describe block started it");
+    return running;
+  };
 }

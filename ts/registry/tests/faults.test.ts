@@ -1,12 +1,12 @@
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CognixError } from "../../util/errors.ts";
 import { pushImageWith } from "../push.ts";
 import { defaultRetryPolicy, type RetryPolicy } from "../../http/retry.ts";
 import { freePort } from "../../util/free-port.ts";
 import { useTempDirs } from "../../testkit/temp-dir.ts";
-import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "../../testkit/registry.ts";
+import { haveTool, REGISTRY_BIN, startRegistry, useRegistry } from "../../testkit/registry.ts";
 import { startProxy, type Verdict } from "./helpers/proxy.ts";
 import { pullWithSkopeo, SKOPEO } from "./helpers/skopeo.ts";
 import { makeImage } from "./helpers/image.ts";
@@ -28,25 +28,19 @@ function deps(retry: RetryPolicy, chunkSize = 128 * 1024 * 1024) {
 const isUploadPut = (method: string | undefined, url: string | undefined): boolean => method === "PUT" && (url ?? "").includes("/blobs/uploads/");
 
 describe.skipIf(missing.length > 0)("push through a faulty connection", () => {
-  let reg: RunningRegistry;
+  const registry = useRegistry();
   const tmp = useTempDirs();
-  beforeAll(async () => {
-    reg = await startRegistry();
-  });
-  afterAll(async () => {
-    await reg?.stop();
-  });
 
   async function pushThrough(decide: (req: { method?: string; url?: string }, n: number) => Verdict, repo: string, retry = recordingPolicy(), chunkSize?: number) {
     const img = makeImage(4, repo.length * 13, 300_000);
-    const proxy = await startProxy(reg.port, decide);
+    const proxy = await startProxy(registry().port, decide);
     try {
       const result = await pushImageWith(
         { ref: `${proxy.host}/${repo}:t`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache"), jobs: 2 },
         deps(retry, chunkSize),
       );
       // Verify against the registry directly, not through the proxy.
-      const pulled = pullWithSkopeo(`${reg.host}/${repo}:t`, join(tmp("pull"), "oci"));
+      const pulled = pullWithSkopeo(`${registry().host}/${repo}:t`, join(tmp("pull"), "oci"));
       expect(pulled.manifestDigest).toBe(result.digest);
       pulled.uncompressed.forEach((b, i) => expect(b.equals(img.tars[i] as Buffer)).toBe(true));
       return { result, proxy, retry };
@@ -138,7 +132,7 @@ describe.skipIf(missing.length > 0)("push through a faulty connection", () => {
 
   it("gives up with a clear error on a registry that keeps failing, and never pushes a manifest", async () => {
     const img = makeImage(2, 77);
-    const proxy = await startProxy(reg.port, (req) => (isUploadPut(req.method, req.url) ? { status: 503 } : "pass"));
+    const proxy = await startProxy(registry().port, (req) => (isUploadPut(req.method, req.url) ? { status: 503 } : "pass"));
     try {
       const err = await pushImageWith(
         { ref: `${proxy.host}/faults/down:t`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache") },

@@ -1,12 +1,12 @@
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import zlib from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { pushImageWith, type PushOptions } from "../push.ts";
 import { defaultRetryPolicy } from "../../http/retry.ts";
 import { startProxy } from "./helpers/proxy.ts";
 import { useTempDirs } from "../../testkit/temp-dir.ts";
-import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "../../testkit/registry.ts";
+import { haveTool, REGISTRY_BIN, startRegistry, useRegistry } from "../../testkit/registry.ts";
 import { inspectWithSkopeo, pullWithSkopeo, SKOPEO } from "./helpers/skopeo.ts";
 import { configFor, layerOf, makeImage } from "./helpers/image.ts";
 import { makeTar, noise } from "../../testkit/tar.ts";
@@ -23,19 +23,13 @@ function deps(stdout = new PassThrough()) {
 }
 
 describe.skipIf(missing.length > 0)("push to docker-registry", () => {
-  let reg: RunningRegistry;
+  const registry = useRegistry();
   const tmp = useTempDirs();
-  beforeAll(async () => {
-    reg = await startRegistry();
-  });
-  afterAll(async () => {
-    await reg?.stop();
-  });
 
   it("pushes, pulls back byte-identical layers, re-pushes nothing, and uploads exactly a changed layer", async () => {
     const cacheDir = tmp("cache");
     const img = makeImage(5, 7, 20_000);
-    const ref = `${reg.host}/demo/model:v1`;
+    const ref = `${registry().host}/demo/model:v1`;
     const opts: PushOptions = { ref, configBlob: img.config, layers: img.layers, insecure: true, cacheDir, jobs: 3 };
 
     const first = await pushImageWith(opts, deps());
@@ -61,10 +55,10 @@ describe.skipIf(missing.length > 0)("push to docker-registry", () => {
     const newTar = makeTar([{ name: "changed.bin", content: noise(4242, 30_000) }]);
     changed[2] = layerOf(newTar);
     const config2 = configFor(changed);
-    const third = await pushImageWith({ ...opts, ref: `${reg.host}/demo/model:v2`, layers: changed, configBlob: config2 }, deps());
+    const third = await pushImageWith({ ...opts, ref: `${registry().host}/demo/model:v2`, layers: changed, configBlob: config2 }, deps());
     const layerUploads = third.uploaded.filter((d) => !pulled.layers.some((l) => l.digest === d));
     expect(layerUploads).toHaveLength(2); // the changed layer and the new config
-    const pulled2 = pullWithSkopeo(`${reg.host}/demo/model:v2`, join(tmp("pull"), "oci"));
+    const pulled2 = pullWithSkopeo(`${registry().host}/demo/model:v2`, join(tmp("pull"), "oci"));
     expect(pulled2.uncompressed[2]?.equals(newTar)).toBe(true);
     expect(third.uploaded).toContain(pulled2.layers[2]?.digest);
     expect(third.skipped).toHaveLength(4);
@@ -76,19 +70,19 @@ describe.skipIf(missing.length > 0)("push to docker-registry", () => {
     const chunks: Buffer[] = [];
     out.on("data", (c: Buffer) => chunks.push(c));
     const r = await pushImageWith(
-      { ref: `${reg.host}/json/out:t`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache"), json: true },
+      { ref: `${registry().host}/json/out:t`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache"), json: true },
       deps(out),
     );
     const printed = JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>;
-    expect(printed).toEqual({ ref: `${reg.host}/json/out:t`, digest: r.digest, uploaded: r.uploaded, skipped: [], mounted: [] });
+    expect(printed).toEqual({ ref: `${registry().host}/json/out:t`, digest: r.digest, uploaded: r.uploaded, skipped: [], mounted: [] });
   });
 
   it("from a fresh cache, re-pushing an image the registry has costs only GET/HEAD requests", async () => {
     const img = makeImage(6, 3, 10_000);
-    const ref = `${reg.host}/fresh/model:latest`;
+    const ref = `${registry().host}/fresh/model:latest`;
     await pushImageWith({ ref, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache") }, deps());
 
-    const proxy = await startProxy(reg.port);
+    const proxy = await startProxy(registry().port);
     try {
       const res = await pushImageWith(
         { ref: `${proxy.host}/fresh/model:latest`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache") },
@@ -109,7 +103,7 @@ describe.skipIf(missing.length > 0)("push to docker-registry", () => {
   it("does not trust the cache: a registry without the blobs gets them uploaded", async () => {
     const cacheDir = tmp("cache");
     const img = makeImage(3, 51);
-    await pushImageWith({ ref: `${reg.host}/stale/a:x`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir }, deps());
+    await pushImageWith({ ref: `${registry().host}/stale/a:x`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir }, deps());
     const other = await startRegistry();
     try {
       const r = await pushImageWith({ ref: `${other.host}/stale/a:x`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir }, deps());
@@ -123,7 +117,7 @@ describe.skipIf(missing.length > 0)("push to docker-registry", () => {
 
   it("follows upload Locations given as relative paths", async () => {
     const img = makeImage(2, 41);
-    const proxy = await startProxy(reg.port, undefined, (h) => {
+    const proxy = await startProxy(registry().port, undefined, (h) => {
       if (typeof h.location === "string" && h.location.startsWith("http")) h.location = new URL(h.location).pathname + new URL(h.location).search;
       return h;
     });
@@ -131,7 +125,7 @@ describe.skipIf(missing.length > 0)("push to docker-registry", () => {
       const r = await pushImageWith({ ref: `${proxy.host}/rel/loc:x`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache") }, deps());
       expect(r.uploaded).toHaveLength(3);
       expect(proxy.seen.filter((s) => s.method === "PUT" && s.path.startsWith("/v2/rel/loc/blobs/uploads/"))).toHaveLength(3);
-      expect(inspectWithSkopeo(`${reg.host}/rel/loc:x`).Digest).toBe(r.digest);
+      expect(inspectWithSkopeo(`${registry().host}/rel/loc:x`).Digest).toBe(r.digest);
     } finally {
       await proxy.stop();
     }
@@ -140,18 +134,18 @@ describe.skipIf(missing.length > 0)("push to docker-registry", () => {
   it("mounts blobs from another repository on the same registry", async () => {
     const cacheDir = tmp("cache");
     const img = makeImage(3, 11);
-    await pushImageWith({ ref: `${reg.host}/src/one:a`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir }, deps());
-    const r = await pushImageWith({ ref: `${reg.host}/dst/two:b`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir }, deps());
+    await pushImageWith({ ref: `${registry().host}/src/one:a`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir }, deps());
+    const r = await pushImageWith({ ref: `${registry().host}/dst/two:b`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir }, deps());
     expect(r.mounted).toHaveLength(3);
     expect(r.uploaded).toHaveLength(1); // the config: the cache maps layers only
-    const pulled = pullWithSkopeo(`${reg.host}/dst/two:b`, join(tmp("pull"), "oci"));
+    const pulled = pullWithSkopeo(`${registry().host}/dst/two:b`, join(tmp("pull"), "oci"));
     expect(pulled.uncompressed.every((b, i) => b.equals(img.tars[i] as Buffer))).toBe(true);
   });
 
   it("pushes the same bytes for the same input (deterministic compression and manifest)", async () => {
     const img = makeImage(2, 5);
-    const a = await pushImageWith({ ref: `${reg.host}/det/a:x`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache") }, deps());
-    const b = await pushImageWith({ ref: `${reg.host}/det/b:x`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache") }, deps());
+    const a = await pushImageWith({ ref: `${registry().host}/det/a:x`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache") }, deps());
+    const b = await pushImageWith({ ref: `${registry().host}/det/b:x`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache") }, deps());
     expect(b.digest).toBe(a.digest);
     expect(b.uploaded).toEqual(a.uploaded);
   });
@@ -160,11 +154,11 @@ describe.skipIf(missing.length > 0)("push to docker-registry", () => {
     const img = makeImage(2, 21);
     const layers = [img.layers[0]!, img.layers[1]!, img.layers[0]!];
     const r = await pushImageWith(
-      { ref: `${reg.host}/dup/layers:x`, configBlob: configFor(layers), layers, insecure: true, cacheDir: tmp("cache") },
+      { ref: `${registry().host}/dup/layers:x`, configBlob: configFor(layers), layers, insecure: true, cacheDir: tmp("cache") },
       deps(),
     );
     expect(r.uploaded).toHaveLength(3);
-    const pulled = pullWithSkopeo(`${reg.host}/dup/layers:x`, join(tmp("pull"), "oci"));
+    const pulled = pullWithSkopeo(`${registry().host}/dup/layers:x`, join(tmp("pull"), "oci"));
     expect(pulled.layers.map((l) => l.digest)).toEqual([r.uploaded[0], r.uploaded[1], r.uploaded[0]]);
     expect(pulled.uncompressed[2]?.equals(img.tars[0] as Buffer)).toBe(true);
   });
@@ -174,16 +168,16 @@ describe.skipIf(missing.length > 0)("push to docker-registry", () => {
     const d = deps();
     const chunks: Buffer[] = [];
     (d.stderr as unknown as PassThrough).on("data", (c: Buffer) => chunks.push(c));
-    await pushImageWith({ ref: `${reg.host}/zstd/fallback:x`, configBlob: img.config, layers: img.layers, insecure: true, compression: "zstd", cacheDir: tmp("cache") }, d);
+    await pushImageWith({ ref: `${registry().host}/zstd/fallback:x`, configBlob: img.config, layers: img.layers, insecure: true, compression: "zstd", cacheDir: tmp("cache") }, d);
     expect(Buffer.concat(chunks).toString()).toMatch(/warning: zstd is not available in Node .*; using gzip/);
-    const pulled = pullWithSkopeo(`${reg.host}/zstd/fallback:x`, join(tmp("pull"), "oci"));
+    const pulled = pullWithSkopeo(`${registry().host}/zstd/fallback:x`, join(tmp("pull"), "oci"));
     expect(pulled.layers[0]?.mediaType).toBe("application/vnd.oci.image.layer.v1.tar+gzip");
   });
 
   it("refuses a layer whose bytes do not match its diffId, and pushes no manifest", async () => {
     const img = makeImage(2, 8);
     const liar = { ...img.layers[1]!, open: () => layerOf(makeTar([{ name: "x", content: "other" }])).open() };
-    const proxy = await startProxy(reg.port);
+    const proxy = await startProxy(registry().port);
     try {
       await expect(
         pushImageWith({ ref: `${proxy.host}/bad/diffid:x`, configBlob: img.config, layers: [img.layers[0]!, liar], insecure: true, cacheDir: tmp("cache") }, deps()),
