@@ -1,8 +1,9 @@
 import { Readable } from "node:stream";
 import { markVerified } from "../registry/verified-stream.ts";
-import { acquireRing, releaseRing, RingConsumer } from "./chunk-ring.ts";
+import { createHash } from "node:crypto";
+import { acquireRing, releaseRing, RingConsumer, type RingMemory } from "./chunk-ring.ts";
 import { CognixError } from "../util/errors.ts";
-import { replyError, runOnWorker } from "./worker-pool.ts";
+import { replyError, runOnWorker, type FinalReply } from "./worker-pool.ts";
 import type { DigestedLayer, ImageSpec, LayerSpec } from "./spec-types.ts";
 
 export interface DigestResult {
@@ -14,20 +15,51 @@ export interface LayerDigest extends DigestResult {
   hardlinks: Record<string, string>;
 }
 
+/** Hashes a ring on this thread (otherwise idle while layers are digested), as a hash worker would. */
+async function hashHere(ring: RingMemory, onBytes?: (n: number) => void): Promise<FinalReply> {
+  const consumer = new RingConsumer(ring);
+  const h = createHash("sha256");
+  let size = 0;
+  for (;;) {
+    const item = await consumer.next();
+    if (item.kind === "failed") return { id: 0, op: "hashed", failed: true, diffId: "", size };
+    if (item.kind === "end") return { id: 0, op: "hashed", failed: false, diffId: `sha256:${h.digest("hex")}`, size };
+    h.update(item.bytes);
+    size += item.bytes.length;
+    consumer.release();
+    onBytes?.(item.bytes.length);
+  }
+}
+
+/** Layers being hashed on this thread: at most one, so this thread stays responsive. */
+let hashingHere = 0;
+
 /**
  * Tars and digests a layer once, deciding its hard links from the files'
- * inodes: one worker reads and tars, another hashes, at the same time.
+ * inodes: a worker reads and tars while another thread hashes, at the same
+ * time. The hashing thread is this one when it is free (one worker fewer to
+ * start), else a worker.
  */
 export async function digestLayer(spec: ImageSpec, layer: LayerSpec, onBytes?: (n: number) => void): Promise<LayerDigest> {
   const ring = acquireRing();
-  const produced = runOnWorker({ op: "produce", ring, layer, mtime: spec.mtime });
-  const hashed = runOnWorker({ op: "hash", ring }, onBytes);
-  const [p, h] = await Promise.all([produced, hashed]);
-  releaseRing(ring);
-  const err = replyError(p, `layer ${layer.id}`) ?? replyError(h, `layer ${layer.id}`);
-  if (err !== undefined) throw err;
-  if (p.op !== "produced" || h.op !== "hashed" || h.failed) throw new Error(`layer ${layer.id}: digest stopped early`);
-  return { diffId: h.diffId, size: h.size, hardlinks: p.hardlinks };
+  const here = hashingHere === 0;
+  if (here) hashingHere++;
+  let done = false;
+  try {
+    const produced = runOnWorker({ op: "produce", ring, layer, mtime: spec.mtime });
+    const hashed = here ? hashHere(ring, onBytes) : runOnWorker({ op: "hash", ring }, onBytes);
+    const [p, h] = await Promise.all([produced, hashed]);
+    done = true;
+    releaseRing(ring);
+    const err = replyError(p, `layer ${layer.id}`) ?? replyError(h, `layer ${layer.id}`);
+    if (err !== undefined) throw err;
+    if (p.op !== "produced" || h.op !== "hashed" || h.failed) throw new Error(`layer ${layer.id}: digest stopped early`);
+    return { diffId: h.diffId, size: h.size, hardlinks: p.hardlinks };
+  } finally {
+    if (here) hashingHere--;
+    // A thread that died mid-layer leaves the other waiting on the ring: stop it.
+    if (!done) new RingConsumer(ring).abort();
+  }
 }
 
 function changedError(layer: DigestedLayer, got: string): CognixError {

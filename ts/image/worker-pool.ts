@@ -7,7 +7,7 @@ import { CognixError } from "../util/errors.ts";
 import type { WorkerJob, WorkerReply } from "./layer-worker.ts";
 
 type JobInput = WorkerJob extends infer J ? (J extends { id: number } ? Omit<J, "id"> : never) : never;
-type FinalReply = Exclude<WorkerReply, { op: "progress" }>;
+export type FinalReply = Exclude<WorkerReply, { op: "progress" }>;
 
 const SELF = import.meta.url;
 const FROM_SOURCES = SELF.endsWith(".ts");
