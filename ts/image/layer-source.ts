@@ -70,15 +70,20 @@ function changedError(layer: DigestedLayer, got: string): CognixError {
   });
 }
 
+/** Which thread checks a stream's digest: this one (one writer, as `load` and `oci` are), or the worker that tars it (a push, whose main thread compresses). */
+export type VerifyOn = "here" | "worker";
+
 /**
  * The layer tar again, from the store, with the hard links the spec recorded.
- * The worker that tars it also hashes it; the last chunk is held back until
- * that digest matches the spec's, so a changed store never yields a complete tar.
+ * It is hashed as it streams, here or by the tarring worker; the last chunk is
+ * held back until the digest matches the spec's, so a changed store never
+ * yields a complete tar.
  */
-export async function* layerChunks(spec: ImageSpec, layer: DigestedLayer): AsyncGenerator<Buffer> {
+export async function* layerChunks(spec: ImageSpec, layer: DigestedLayer, verifyOn: VerifyOn = "here"): AsyncGenerator<Buffer> {
   const ring = acquireRing();
   const consumer = new RingConsumer(ring);
-  const produced = runOnWorker({ op: "produce", ring, layer, mtime: spec.mtime, hardlinks: layer.hardlinks ?? {}, hash: true });
+  const hash = verifyOn === "here" ? createHash("sha256") : undefined;
+  const produced = runOnWorker({ op: "produce", ring, layer, mtime: spec.mtime, hardlinks: layer.hardlinks ?? {}, hash: hash === undefined });
   // Rejections are read below; this only keeps an early return from leaving one unhandled.
   produced.catch(() => undefined);
   let held: Buffer | undefined;
@@ -93,6 +98,7 @@ export async function* layerChunks(spec: ImageSpec, layer: DigestedLayer): Async
       }
       size += item.bytes.length;
       if (size > layer.size) throw changedError(layer, "more bytes");
+      hash?.update(item.bytes);
       const copy = Buffer.from(item.bytes);
       consumer.release();
       if (held !== undefined) yield held;
@@ -101,8 +107,9 @@ export async function* layerChunks(spec: ImageSpec, layer: DigestedLayer): Async
     const reply = await produced;
     const err = replyError(reply, `layer ${layer.id}`);
     if (err !== undefined) throw err;
-    if (reply.op !== "produced" || reply.diffId === undefined) throw new Error(`layer ${layer.id}: tar stopped early`);
-    if (reply.size !== layer.size || reply.diffId !== layer.diffId) throw changedError(layer, `${reply.diffId}, ${reply.size} bytes`);
+    const diffId = hash === undefined ? reply.op === "produced" ? reply.diffId : undefined : `sha256:${hash.digest("hex")}`;
+    if (reply.op !== "produced" || diffId === undefined) throw new Error(`layer ${layer.id}: tar stopped early`);
+    if (size !== layer.size || diffId !== layer.diffId) throw changedError(layer, `${diffId}, ${size} bytes`);
     if (held !== undefined) yield held;
   } finally {
     // A consumer that stops early (error, closed pipe) frees the worker; the
@@ -112,7 +119,7 @@ export async function* layerChunks(spec: ImageSpec, layer: DigestedLayer): Async
   }
 }
 
-/** The layer tar as a stream, marked as verifying itself against the layer's digest. */
+/** The layer tar as a stream for a push, verified by its worker and marked as verifying itself. */
 export function openLayerStream(spec: ImageSpec, layer: DigestedLayer): Readable {
-  return markVerified(Readable.from(layerChunks(spec, layer), { objectMode: false }), { digest: layer.diffId, size: layer.size });
+  return markVerified(Readable.from(layerChunks(spec, layer, "worker"), { objectMode: false }), { digest: layer.diffId, size: layer.size });
 }

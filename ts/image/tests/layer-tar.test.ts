@@ -161,6 +161,8 @@ describe("layer tar", () => {
       const digested: DigestedLayer = { ...l, ...d };
       writeFileSync(join(p, "f"), "ORIGINAL");
       await expect(collect(layerChunks(spec, digested))).rejects.toThrow(/layer c: content changed/);
+      // The same when the tarring worker checks the digest (a push's streams).
+      await expect(collect(layerChunks(spec, digested, "worker"))).rejects.toThrow(/layer c: content changed/);
       writeFileSync(join(p, "f"), "original plus more");
       const err = await collect(layerChunks(spec, digested)).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CognixError);
