@@ -1,10 +1,10 @@
 # The cognix image tool, compiled from the TypeScript sources with `tsc` and
-# run with Node: ts/http, ts/image, ts/registry, ts/sbom, ts/weights, ts/tool and
-# ts/util use Node built-ins only. `bin/cognix-image` is the image tool; `bin/cognix` runs
+# run with Node: ts/cli (the command framework), ts/http, ts/image, ts/registry,
+# ts/sbom, ts/weights, ts/tool and ts/util use Node built-ins only. `bin/cognix-image` is the image tool; `bin/cognix` runs
 # the built-ins-only commands (`image`, `push-weights`, `lock-weights`).
 { lib, pkgs, nodejs, typescript, sources ? ../ts }:
 let
-  wanted = [ "http" "image" "registry" "sbom" "tool" "util" "weights" ];
+  wanted = [ "cli" "http" "image" "registry" "sbom" "tool" "util" "weights" ];
   root = toString sources;
   src = builtins.path {
     name = "cognix-image-tool-src";

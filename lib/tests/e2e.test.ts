@@ -11,8 +11,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeOpenApiSchema } from "../../ts/commands/build.ts";
-import { processContext } from "../../ts/commands/context.ts";
+import { writeOpenApiSchema } from "../../ts/commands/build-model.ts";
+import { processContext } from "../../ts/cli/context.ts";
 import { getJson, runPrediction, waitReady } from "../../ts/commands/predict-http.ts";
 import { readUvLock } from "../../ts/lock/uv-lock.ts";
 import { comparable } from "../../ts/openapi/tests/sdk-differences.ts";
@@ -77,7 +77,7 @@ describe.skipIf(missing.length > 0)("end-to-end image (offline package set, real
   });
 
   it("builds ./result as an executable store path", () => {
-    expect(readlinkSync(result)).toMatch(/^\/nix\/store\/[0-9a-z]{32}-cog-model$/);
+    expect(readlinkSync(result)).toMatch(/^\/nix\/store\/[0-9a-z]{32}-cog-minimal$/);
     expect(statSync(result).mode & 0o111).not.toBe(0);
     const usage = spawnSync(result, [], { encoding: "utf8" });
     expect(usage.status).toBe(2);

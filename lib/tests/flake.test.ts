@@ -53,7 +53,7 @@ describe.skipIf(!ok)("flake outputs (offline)", () => {
       expect(existsSync(join(repo, "examples", name, "uv.lock")), name).toBe(true);
       expect(existsSync(join(repo, "examples", name, "weights.lock.json")), name).toBe(false);
     }
-    expect(pkgs["minimal"]?.name).toBe("cog-model");
+    expect(pkgs["minimal"]?.name).toBe("cog-minimal");
     expect(Object.keys(shown["apps"]?.["x86_64-linux"] ?? {}).sort()).toEqual(["ebsynth-cpu", "minimal"]);
     expect(shown["templates"]?.["default"]?.type).toBe("template");
     expect((shown["formatter"]?.["x86_64-linux"] as Shown | undefined)?.name).toBe("nixfmt");

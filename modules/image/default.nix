@@ -49,8 +49,26 @@ let
           null
         else
           builtins.head (lib.splitString ":" (builtins.head (lib.splitString "@" last)));
+      # Cog's name for a model with no `image:` (config.DockerImageName):
+      # cog-<directory>, lowercased, spaces as dashes, other characters
+      # dropped, at most 30 characters. cognix.json carries the directory's
+      # name: the flake's copy of it is called "source".
+      dir = config.cog.config.source.directory or null;
+      kept = lib.concatStrings (
+        builtins.filter (c: builtins.match "[a-z0-9-]" c != null) (
+          lib.stringToCharacters (lib.toLower (builtins.replaceStrings [ " " ] [ "-" ] dir))
+        )
+      );
+      short = builtins.substring 0 26 kept;
+      cogDefault =
+        if dir == null then
+          "cog-model"
+        else if lib.hasPrefix "cog-" short then
+          short
+        else
+          "cog-${short}";
     in
-    if bare == null || bare == "" then "cog-model" else bare;
+    if bare == null || bare == "" then cogDefault else bare;
 
   passwd = ''
     root:x:0:0:root:/root:/bin/sh
@@ -215,7 +233,7 @@ in
       type = types.strMatching "[a-z0-9][a-z0-9._-]*";
       default = defaultName;
       description = "Name of the image derivation (and of `./result`).";
-      defaultText = literalExpression "last path component of cog.yaml `image`, or \"cog-model\"";
+      defaultText = literalExpression "last path component of cog.yaml `image`, else cog-<model directory> as Cog names it";
       example = "resnet";
     };
     tag = mkOption {

@@ -99,7 +99,7 @@ export function programHelp(program: Program): string {
   const cogRows = visible.filter((c) => c.cog?.differs !== undefined || c.cog?.command === null);
   if (cogRows.length > 0) {
     out.push("", "Compared with Cog (the same commands and flags unless said here):");
-    out.push(table(cogRows.map((c) => [c.name, c.cog?.command === null ? `not in Cog. ${c.cog.differs ?? ""}`.trim() : (c.cog?.differs ?? "")])));
+    out.push(table(cogRows.map((c) => [c.name, `${c.cog?.command ?? "not in Cog"}${c.cog?.differs !== undefined ? `: ${c.cog.differs}` : ""}`])));
   }
   if (program.epilog !== undefined) out.push("", paragraphs(program.epilog));
   out.push("", `Run \`${program.name} <command> --help\` for a command's options.`, "", "Options:");

@@ -27,7 +27,7 @@ function unknownCommand(path: string, commands: readonly CommandSpec[], given: s
 }
 
 /** Runs one command (or a group's subcommand) and returns its exit code; never throws. */
-async function runCommand(path: string, spec: CommandSpec, argv: readonly string[], ctx: Context): Promise<number> {
+export async function runCommandLine(path: string, spec: CommandSpec, argv: readonly string[], ctx: Context): Promise<number> {
   if (spec.subcommands !== undefined) {
     const [name, ...rest] = argv;
     const groupPath = `${path} ${spec.name}`;
@@ -37,7 +37,7 @@ async function runCommand(path: string, spec: CommandSpec, argv: readonly string
     }
     const sub = findCommand(spec.subcommands, name);
     if (sub === undefined) return unknownCommand(groupPath, spec.subcommands, name, ctx);
-    return runCommand(groupPath, sub, rest, ctx);
+    return runCommandLine(groupPath, sub, rest, ctx);
   }
   const json = wantsJson(spec, argv);
   const usage = `Usage: ${usageLine(path, spec)}\nRun \`${path} ${spec.name} --help\` for the options.\n`;
@@ -82,5 +82,5 @@ export async function runProgram(program: Program, argv: readonly string[], ctx:
   }
   const spec = findCommand(program.commands, name);
   if (spec === undefined) return unknownCommand(program.name, program.commands, name, ctx);
-  return runCommand(program.name, spec, rest, ctx);
+  return runCommandLine(program.name, spec, rest, ctx);
 }

@@ -1,120 +1,77 @@
-import { readlinkSync } from "node:fs";
-import { resolve } from "node:path";
-import { writeFileAtomic } from "../util/atomic-write.ts";
+import type { CommandSpec } from "../cli/spec.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
-import { CognixError } from "../util/errors.ts";
-import { flag, parseCommandArgs, stringOption } from "./args.ts";
-import { processContext, progress, type Context } from "./context.ts";
-import { assertCognixJsonFresh } from "./freshness.ts";
-import { modelDirOf } from "./model-dir.ts";
-import { currentSystem, listPackages, nixError, requireFlake, requireModel, runNix } from "./nix.ts";
-import { readImageSpec } from "./result.ts";
-import { runCommand } from "./run-command.ts";
+import { findModelRoot } from "../util/model-root.ts";
+import { defaultProgress, PROGRESS_MODES } from "./build-progress.ts";
+import { defaultResult } from "./result-path.ts";
 
-export const BUILD_HELP = `Usage: cognix build [NAME] [options] [-- NIX_ARGS...]
-
-Builds model NAME (default: "default") of the flake with \`nix build\`.
-./result is then the image as a command: ./result load | oci DIR | push REF.
-Before building, checks that the model's cognix.json matches its cog.yaml.
-
-Options:
-  -C, --flake DIR          the flake directory (default: the current directory)
-  -o, --out-link L         where to put the result symlink (default: ./result)
-      --system SYS         the Nix system to build for (default: this machine's)
-      --openapi-schema F   also write the image's OpenAPI schema (its
-                           run.cog.openapi_schema label, the document in
-                           /src/.cog/openapi_schema.json) to file F
-      --no-check           skip the cognix.json staleness check
-      --json               print {ok, model, outPath, outLink, system} on stdout
-  -h, --help               show this help
-  -- NIX_ARGS              passed to nix (e.g. --offline, --override-input cognix ../cognix)
-
-Exit codes: 0 built, 1 error (no flake, unknown model, stale cognix.json,
-build failure), 2 usage, 70 internal error.
-`;
-
-export interface BuildResult {
-  model: string;
-  system: string;
-  outLink: string;
-  outPath: string;
-}
-
-/** Builds one model; shared by the commands that need ./result first. */
-export async function buildModel(
-  ctx: Context,
-  opts: { flake: string; name: string; system: string; outLink: string; check: boolean; extraArgs: readonly string[]; quiet: boolean },
-): Promise<BuildResult> {
-  const flakeDir = requireFlake(ctx, opts.flake);
-  const nixOpts = { extraArgs: opts.extraArgs };
-  const names = await listPackages(ctx, flakeDir, opts.system, nixOpts);
-  requireModel(flakeDir, names, opts.name);
-  if (opts.check) {
-    const modelDir = await modelDirOf(ctx, flakeDir, opts.system, opts.name, nixOpts);
-    if (modelDir !== null) assertCognixJsonFresh(modelDir, ctx.cwd);
-  }
-  const outLink = resolve(ctx.cwd, opts.outLink);
-  if (!opts.quiet) progress(ctx, `building ${opts.name} (${opts.system})...`);
-  const showProgress = !opts.quiet && ctx.stderr.isTTY === true;
-  const r = await runNix(ctx, ["build", `${flakeDir}#packages.${opts.system}.${opts.name}`, "--out-link", outLink], { ...nixOpts, showProgress });
-  if (r.status !== 0) {
-    throw new CognixError({ file: `${opts.flake}#${opts.name}`, message: `nix build failed${showProgress ? " (see above)" : `:\n${nixError(r.stderr)}`}` });
-  }
-  return { model: opts.name, system: opts.system, outLink, outPath: readlinkSync(outLink) };
-}
-
-/**
- * Writes the built image's OpenAPI schema to `file`, read back from its
- * label, so it is the document the image serves; canonical JSON, the bytes
- * of /src/.cog/openapi_schema.json.
- */
-export async function writeOpenApiSchema(ctx: Context, outLink: string, file: string): Promise<void> {
-  const spec = await readImageSpec(ctx, outLink);
-  const label = spec.config.Labels?.["run.cog.openapi_schema"];
-  if (label === undefined) throw new CognixError({ file: outLink, message: "the image has no run.cog.openapi_schema label" });
-  let doc: unknown;
-  try {
-    doc = JSON.parse(label);
-  } catch (err) {
-    throw new CognixError({ file: outLink, message: `the image's run.cog.openapi_schema label is not JSON: ${(err as Error).message}` });
-  }
-  writeFileAtomic(resolve(ctx.cwd, file), canonicalJson(doc));
-}
-
-/** `cognix build [NAME]`: nix build of one model of the flake. */
-export async function buildCommand(argv: string[], ctx: Context = processContext()): Promise<number> {
-  return runCommand(ctx, argv, async () => {
-    const p = parseCommandArgs(
-      argv,
-      {
-        flake: { type: "string", short: "C" },
-        "out-link": { type: "string", short: "o" },
-        system: { type: "string" },
-        "openapi-schema": { type: "string" },
-        "no-check": { type: "boolean" },
-        json: { type: "boolean" },
-      },
-      BUILD_HELP,
-      1,
-    );
-    if (flag(p, "help")) {
-      ctx.stdout.write(BUILD_HELP);
-      return 0;
-    }
-    const json = flag(p, "json");
+/** `cognix build [NAME]`: nix build of one model of the flake into ./result. */
+export const buildCommand: CommandSpec = {
+  name: "build",
+  summary: "nix build the model into ./result (the image as a command)",
+  description:
+    "Builds model NAME (default: \"default\") of the flake with `nix build`: the flake at or above the model the current directory is in, or -C DIR. The result link (default: result in the model's directory) is the image as a command: RESULT load | oci DIR | push REF. Before building, checks that git tracks the model's files and that cognix.json matches cog.yaml.",
+  options: [
+    { name: "tag", short: "t", kind: "string", value: "NAME[:TAG]", help: "then load the image into docker or podman under this name", cog: "the same name, given to the image loaded into docker or podman after the build" },
+    { name: "flake", short: "C", kind: "string", value: "DIR", help: "the flake directory (default: the nearest at or above the model)" },
+    { name: "out-link", short: "o", kind: "string", value: "LINK", help: "where to put the result link (default: result in the model's directory)" },
+    { name: "system", kind: "string", value: "SYS", help: "the Nix system to build for (default: this machine's)" },
+    { name: "progress", kind: "string", value: "MODE", help: "auto, tty, plain or quiet: nix's progress bar, or its build logs line by line (auto: tty on a terminal, plain otherwise; default $BUILDKIT_PROGRESS)", cog: true },
+    { name: "separate-weights", kind: "boolean", help: "refuse files of 10 MiB or more in the code layer (declared weights always get layers of their own)", cog: "cognix keeps weights declared in cog.yaml in layers of their own always; with the flag, large files left in /src are an error instead of being moved" },
+    { name: "openapi-schema", kind: "string", value: "FILE", help: "also write the image's OpenAPI schema (the document it serves) to FILE", cog: "Cog reads the schema from FILE; cognix reads it from predict.py at generate time and writes the image's to FILE" },
+    { name: "no-check", kind: "boolean", help: "skip the git and cognix.json checks" },
+    { name: "json", kind: "boolean", help: "print {ok, model, outPath, outLink, system} on stdout" },
+  ],
+  positionals: [{ name: "NAME" }],
+  passThrough: "NIX_ARGS",
+  jsonOption: "json",
+  cog: {
+    command: "cog build",
+    differs: "The image is ./result (loaded, pushed or written out from there), built by nix, the same bytes each time; -t loads it into docker or podman.",
+    without: {
+      "--secret": "build.run mounts come from cog.yaml",
+      "--no-cache": "nix rebuilds only what changed; pass -- --rebuild",
+      "--use-cuda-base-image": "no base image: the closure holds what the model uses",
+      "--use-cog-base-image": "no base image",
+      "--dockerfile": "no Dockerfile",
+      "--timestamp": "every build is reproducible",
+      "--strip": "not offered",
+      "--precompile": "not offered",
+      "-f/--file": "cog.yaml or cog.yml in the model directory",
+    },
+  },
+  async run(args, ctx) {
+    const progressMode = args.choice("progress", PROGRESS_MODES) ?? (args.flag("json") ? "quiet" : defaultProgress(ctx.env));
+    const tagValue = args.string("tag");
+    const { imageTag } = await import("./image-tag.ts");
+    const tag = tagValue === undefined ? undefined : imageTag(tagValue, "--tag");
+    const { chooseEngine } = await import("./engine.ts");
+    // Fail before building when the image has nowhere to go.
+    const engine = tag === undefined ? undefined : chooseEngine(ctx);
+    const { flakeDirFor } = await import("./flake-dir.ts");
+    const { currentSystem } = await import("./nix.ts");
+    const { buildModel, writeOpenApiSchema } = await import("./build-model.ts");
+    const given = args.string("flake");
+    const localModel = given === undefined ? findModelRoot(ctx.cwd) : null;
     const result = await buildModel(ctx, {
-      flake: stringOption(p, "flake") ?? ".",
-      name: p.positionals[0] ?? "default",
-      system: stringOption(p, "system") ?? currentSystem(),
-      outLink: stringOption(p, "out-link") ?? "result",
-      check: !flag(p, "no-check"),
-      extraArgs: p.rest,
-      quiet: json,
+      flakeDir: flakeDirFor(ctx, given),
+      name: args.positional(0) ?? "default",
+      system: args.string("system") ?? currentSystem(),
+      outLink: args.string("out-link") ?? defaultResult(ctx.cwd),
+      check: !args.flag("no-check"),
+      extraArgs: args.rest,
+      progress: progressMode,
+      ...(localModel !== null ? { localModel } : {}),
     });
-    const schemaFile = stringOption(p, "openapi-schema");
+    if (args.flag("separate-weights")) await (await import("./separate-weights.ts")).requireSeparateWeights(ctx, result.outLink);
+    const schemaFile = args.string("openapi-schema");
     if (schemaFile !== undefined) await writeOpenApiSchema(ctx, result.outLink, schemaFile);
-    if (json) ctx.stdout.write(canonicalJson({ ok: true, ...result }));
-    else ctx.stdout.write(`${result.outPath}\n`);
+    let images: string[] = [];
+    if (engine !== undefined && tag !== undefined) images = (await (await import("./load-image.ts")).loadImage(ctx, result.outLink, engine, tag)).images;
+    if (args.flag("json")) ctx.stdout.write(canonicalJson({ ok: true, ...result, ...(tag !== undefined ? { images } : {}) }));
+    else {
+      ctx.stdout.write(`${result.outPath}\n`);
+      if (engine !== undefined) ctx.stderr.write(`loaded into ${engine.name} as ${images.join(", ") || tag}\n`);
+    }
     return 0;
-  });
-}
+  },
+};

@@ -1,6 +1,6 @@
-import { CognixError } from "../util/errors.ts";
-import type { Context } from "./context.ts";
+import type { Context } from "../cli/context.ts";
 import { chrootMissing } from "../runtime/chroot.ts";
+import { CognixError } from "../util/errors.ts";
 import { findExecutable } from "./exec.ts";
 
 export type EngineName = "docker" | "podman" | "chroot";
@@ -8,11 +8,6 @@ export type EngineName = "docker" | "podman" | "chroot";
 export interface Engine {
   name: EngineName;
   path: string;
-}
-
-export function parseEngine(value: string | undefined): EngineName | undefined {
-  if (value === undefined || value === "docker" || value === "podman" || value === "chroot") return value;
-  throw new CognixError({ message: `--engine must be docker, podman or chroot, not ${JSON.stringify(value)}` }, 2);
 }
 
 /**

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { COG_YAML } from "../generate/read-config.ts";
+import { generateIn } from "../generate/generate-in.ts";
 import { CognixError } from "../util/errors.ts";
-import { generateIn } from "./generate-in.ts";
+import { cogConfigIn } from "../util/model-root.ts";
 
 /**
  * Fails with a user error when `<modelDir>/cognix.json` is missing or is not
@@ -10,7 +10,7 @@ import { generateIn } from "./generate-in.ts";
  * changed since). Models without cog.yaml (cognix.json written by hand) pass.
  */
 export function assertCognixJsonFresh(modelDir: string, cwd: string): void {
-  if (!existsSync(join(modelDir, COG_YAML))) return;
+  if (cogConfigIn(modelDir) === null) return;
   const shown = relative(cwd, modelDir) || ".";
   const file = join(shown, "cognix.json");
   const regen = `run \`cognix generate${shown === "." ? "" : ` ${shown}`}\``;

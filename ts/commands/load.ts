@@ -1,103 +1,30 @@
-import { spawn } from "node:child_process";
+import type { CommandSpec } from "../cli/spec.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
-import { CognixError } from "../util/errors.ts";
-import { flag, parseCommandArgs, stringOption } from "./args.ts";
-import { processContext, progress, type Context } from "./context.ts";
-import { chooseEngine, parseEngine, type Engine } from "./engine.ts";
-import { requireResult } from "./result.ts";
-import { runCommand } from "./run-command.ts";
-
-export const LOAD_HELP = `Usage: cognix load [RESULT] [options]
-
-Loads a built image into docker or podman: \`RESULT load | docker load\`.
-RESULT is what \`cognix build\` made (default: ./result).
-
-Options:
-      --engine E   docker or podman (default: docker when found, else podman)
-      --json       print {ok, engine, images} on stdout
-  -h, --help       show this help
-
-Exit codes: 0 loaded, 1 error (no ./result, no docker/podman, load failed),
-2 usage, 70 internal error.
-`;
-
-interface Piped {
-  producer: number;
-  consumer: number;
-  stdout: string;
-  stderr: string;
-  /** The engine exited first and the image tool, no longer read, was stopped. */
-  producerStopped: boolean;
-}
-
-/** `result load | engine load`, stdout of the engine and stderr of both captured. */
-function pipeLoad(ctx: Context, result: string, engine: Engine): Promise<Piped> {
-  return new Promise((resolvePiped, reject) => {
-    const producer = spawn(result, ["load"], { cwd: ctx.cwd, env: ctx.env, stdio: ["ignore", "pipe", "pipe"] });
-    const consumer = spawn(engine.path, ["load"], { cwd: ctx.cwd, env: ctx.env, stdio: ["pipe", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    // A tty shows the image tool's progress as it goes.
-    const tty = ctx.stderr.isTTY === true;
-    producer.stderr.on("data", (b: Buffer) => (tty ? ctx.stderr.write(b) : err.push(b)));
-    consumer.stderr.on("data", (b: Buffer) => err.push(b));
-    consumer.stdout.on("data", (b: Buffer) => out.push(b));
-    // The engine may exit early (bad archive): ignore the broken pipe, report its status.
-    consumer.stdin.on("error", () => undefined);
-    producer.stdout.pipe(consumer.stdin);
-    let codes: [number | null, number | null] = [null, null];
-    let pending = 2;
-    let producerStopped = false;
-    const done = (): void => {
-      pending -= 1;
-      if (pending === 0) {
-        resolvePiped({ producer: codes[0] ?? 1, consumer: codes[1] ?? 1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), producerStopped });
-      }
-    };
-    producer.on("error", reject);
-    consumer.on("error", reject);
-    producer.on("close", (code) => {
-      codes = [code, codes[1]];
-      done();
-    });
-    consumer.on("close", (code) => {
-      // Nobody reads the archive any more (e.g. no docker daemon): stop writing it rather than block forever.
-      if (producer.exitCode === null && producer.signalCode === null) {
-        producerStopped = true;
-        producer.stdout.unpipe();
-        producer.stdout.destroy();
-        producer.kill("SIGTERM");
-      }
-      codes = [codes[0], code];
-      done();
-    });
-  });
-}
-
-/** Image names the engine reports ("Loaded image: NAME"). */
-export function loadedImages(stdout: string): string[] {
-  return [...stdout.matchAll(/^Loaded image(?: ID)?: *(\S+)\s*$/gm)].map((m) => m[1]!).sort();
-}
+import { ENGINE_OPTION, engineName } from "./engine-option.ts";
+import { defaultResult } from "./result-path.ts";
 
 /** `cognix load [RESULT]`: the built image into docker or podman. */
-export async function loadCommand(argv: string[], ctx: Context = processContext()): Promise<number> {
-  return runCommand(ctx, argv, async () => {
-    const p = parseCommandArgs(argv, { engine: { type: "string" }, json: { type: "boolean" } }, LOAD_HELP, 1);
-    if (flag(p, "help")) {
-      ctx.stdout.write(LOAD_HELP);
-      return 0;
-    }
-    const engine = chooseEngine(ctx, parseEngine(stringOption(p, "engine")));
-    const input = p.positionals[0] ?? "result";
-    const result = requireResult(ctx, input);
-    progress(ctx, `loading ${input} into ${engine.name}...`);
-    const r = await pipeLoad(ctx, result, engine);
-    // A stopped image tool failed only because the engine had already finished: the engine's status decides.
-    if (r.producer !== 0 && !r.producerStopped) throw new CognixError({ file: input, message: `\`${input} load\` failed (exit ${r.producer}): ${r.stderr.trim()}` });
-    if (r.consumer !== 0) throw new CognixError({ message: `${engine.name} load failed (exit ${r.consumer}): ${r.stderr.trim()}` });
-    const images = loadedImages(r.stdout);
-    if (flag(p, "json")) ctx.stdout.write(canonicalJson({ engine: engine.name, images, ok: true }));
-    else ctx.stdout.write(r.stdout);
+export const loadCommand: CommandSpec = {
+  name: "load",
+  summary: "load the built image into docker or podman",
+  description: "Loads a built image into docker or podman: `RESULT load | docker load`. RESULT is what `cognix build` made (default: the model's ./result).",
+  options: [
+    { ...ENGINE_OPTION, help: "docker or podman (default: docker when found, else podman)" },
+    { name: "tag", short: "t", kind: "string", value: "NAME[:TAG]", help: "load it under this name (default: the image's own)" },
+    { name: "json", kind: "boolean", help: "print {ok, engine, images} on stdout" },
+  ],
+  positionals: [{ name: "RESULT" }],
+  jsonOption: "json",
+  cog: { command: null, differs: "cog build puts the image in docker itself; cognix builds ./result, which this loads." },
+  async run(args, ctx) {
+    const { chooseEngine } = await import("./engine.ts");
+    const { loadImage } = await import("./load-image.ts");
+    const { imageTag } = await import("./image-tag.ts");
+    const engine = chooseEngine(ctx, engineName(args, ["docker", "podman"]));
+    const tag = args.string("tag");
+    const loaded = await loadImage(ctx, args.positional(0) ?? defaultResult(ctx.cwd), engine, tag === undefined ? undefined : imageTag(tag, "--tag"));
+    if (args.flag("json")) ctx.stdout.write(canonicalJson({ engine: engine.name, images: loaded.images, ok: true }));
+    else ctx.stdout.write(loaded.stdout);
     return 0;
-  });
-}
+  },
+};

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Context } from "./context.ts";
+import type { Context } from "../cli/context.ts";
 import { nixError, runNix, type NixOptions } from "./nix.ts";
 import { CognixError } from "../util/errors.ts";
 

@@ -1,7 +1,6 @@
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { CognixError } from "../util/errors.ts";
-import type { Context } from "./context.ts";
+import type { Context } from "../cli/context.ts";
 import { findExecutable, runTool, type RunResult } from "./exec.ts";
 
 /** The environment nix runs with: flakes enabled whatever the user's nix.conf says. */
@@ -15,15 +14,6 @@ export function nixEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export function currentSystem(): string {
   const arch = process.arch === "x64" ? "x86_64" : process.arch === "arm64" ? "aarch64" : process.arch;
   return `${arch}-${process.platform}`;
-}
-
-/** The flake directory, absolute; a user error naming `cognix init` when it has no flake.nix. */
-export function requireFlake(ctx: Context, dir: string): string {
-  const abs = resolve(ctx.cwd, dir);
-  if (!existsSync(join(abs, "flake.nix"))) {
-    throw new CognixError({ file: dir, message: `no flake.nix in ${dir}: run \`cognix init${dir === "." ? "" : ` ${dir}`}\` to create one` });
-  }
-  return abs;
 }
 
 /** The part of nix's stderr worth showing: from the first `error:` on. */

@@ -2,11 +2,16 @@ import { CognixError } from "../util/errors.ts";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until the Cog server at `base` reports READY; SETUP_FAILED and timeouts are errors. */
-export async function waitReady(base: string, timeoutMs: number, pollMs = 500): Promise<void> {
+/**
+ * Waits until the Cog server at `base` reports READY; SETUP_FAILED and
+ * timeouts are errors. `stop` ends the wait early (quietly): the caller has
+ * stopped waiting for another reason.
+ */
+export async function waitReady(base: string, timeoutMs: number, pollMs = 500, stop?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = "no answer";
   while (Date.now() < deadline) {
+    if (stop?.aborted === true) return;
     try {
       const res = await fetch(`${base}/health-check`);
       const body = (await res.json()) as { status?: string; setup?: { logs?: string } };
@@ -37,8 +42,8 @@ export interface Prediction {
   logs?: string;
 }
 
-/** POST /predictions and the finished prediction; a failed one is a user error with its logs. */
-export async function runPrediction(base: string, input: Record<string, unknown>): Promise<Prediction> {
+/** POST /predictions and the finished prediction, whatever its status; a refused request is a user error. */
+export async function postPrediction(base: string, input: Record<string, unknown>): Promise<Prediction> {
   const res = await fetch(`${base}/predictions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -47,6 +52,12 @@ export async function runPrediction(base: string, input: Record<string, unknown>
   const body = (await res.json().catch(() => ({}))) as Prediction & { detail?: unknown };
   if (res.status === 422) throw new CognixError({ message: `the model rejected the input: ${JSON.stringify(body.detail ?? body)}` });
   if (!res.ok) throw new CognixError({ message: `POST /predictions: HTTP ${res.status}: ${JSON.stringify(body)}` });
+  return body;
+}
+
+/** POST /predictions and the finished prediction; a failed one is a user error with its logs. */
+export async function runPrediction(base: string, input: Record<string, unknown>): Promise<Prediction> {
+  const body = await postPrediction(base, input);
   if (body.status !== "succeeded") {
     throw new CognixError({ message: `prediction ${body.status}: ${body.error ?? "(no error message)"}${body.logs ? `\n${body.logs}` : ""}` });
   }

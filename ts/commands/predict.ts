@@ -1,45 +1,23 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import type { Args } from "../cli/args.ts";
+import type { Context } from "../cli/context.ts";
+import { progress } from "../cli/context.ts";
+import { UsageError } from "../cli/usage-error.ts";
 import { startChroot, type ChrootImage } from "../runtime/chroot.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
 import { CognixError } from "../util/errors.ts";
-import { flag, listOption, parseCommandArgs, stringOption, usageError } from "./args.ts";
-import { processContext, progress, type Context } from "./context.ts";
-import { chooseEngine, parseEngine, type Engine } from "./engine.ts";
+import { ociForChroot } from "./chroot-oci.ts";
+import { engineName } from "./engine-option.ts";
+import { chooseEngine, type Engine } from "./engine.ts";
 import { findExecutable, runTool } from "./exec.ts";
-import { buildInput, parseInput, type RawInput } from "./predict-inputs.ts";
-import { getJson, runPrediction, waitReady } from "./predict-http.ts";
-import { saveOutputFiles } from "./predict-output.ts";
-import { readImageSpec } from "./result.ts";
-import { runCommand } from "./run-command.ts";
-
-export const PREDICT_HELP = `Usage: cognix predict [IMAGE] [-i NAME=VALUE]... [options]
-
-Runs one prediction. IMAGE is a loaded image (default: the one ./result
-builds, after \`cognix load\`). With \`cog\` on PATH this is
-\`cog predict IMAGE -i ...\`; without it the image is started with docker or
-podman, sent the inputs over HTTP, and stopped. GPU models get all GPUs.
-\`--engine chroot\` needs no container engine: as root, the image (./result,
-or IMAGE as oci:DIR[:TAG]) is unpacked with umoci and started under chroot in
-private mount and pid namespaces, sharing the host's network.
-
-Options:
-  -i, --input NAME=VALUE  an input; NAME=@FILE sends a file (repeatable)
-      --gpus              give the container all GPUs
-      --no-gpus           never give it GPUs (default: what the image's
-                          run.cog.config label says)
-      --engine E          docker, podman or chroot, without cog (default: docker, else podman)
-      --no-cog            use docker/podman even when cog is on PATH
-      --result R          the built image to name IMAGE from (default: ./result)
-      --timeout S         seconds to wait for setup() (default: 600)
-      --json              print the prediction's output as JSON on stdout
-  -h, --help              show this help
-
-Files in the output are written to ./output[.N].EXT.
-Exit codes: 0 ok, 1 error (no image, no cog/docker/podman, failed
-prediction), 2 usage, 70 internal error.
-`;
+import { engineTool, imageToStart } from "./image-ref.ts";
+import { parseEnvPairs } from "./model-env.ts";
+import { gatherInputs, buildInput, type GivenInputs } from "./predict-inputs.ts";
+import { getJson, postPrediction, waitReady } from "./predict-http.ts";
+import { outputPath, saveOutput } from "./predict-output.ts";
+import { defaultResult } from "./result-path.ts";
 
 export type Runner = { kind: "cog"; path: string } | { kind: "engine"; engine: Engine };
 
@@ -51,21 +29,44 @@ export function chooseRunner(ctx: Context, opts: { noCog: boolean; engine?: Engi
     return { kind: "engine", engine: chooseEngine(ctx, opts.engine) };
   } catch (err) {
     if (err instanceof CognixError && opts.engine === undefined && !opts.noCog) {
-      throw new CognixError({ message: "none of cog, docker or podman found on PATH: install Cog (https://cog.run) or a container engine" });
+      throw new CognixError({ message: "none of cog, docker or podman found on PATH: install Cog (https://cog.run) or a container engine, or run the image with --engine chroot" });
     }
     throw err;
   }
 }
 
-/** `cog predict` arguments. */
-export function cogArgs(image: string, inputs: readonly string[], gpus: boolean | undefined): string[] {
-  return ["predict", image, ...(gpus === true ? ["--gpus", "all"] : []), ...inputs.flatMap((i) => ["-i", i])];
+export interface PredictOptions {
+  gpus: string | null | undefined;
+  env: Record<string, string>;
+  setupTimeout: number | undefined;
+  output: string | undefined;
+  json: string | undefined;
 }
 
-/** `docker run` / `podman run` arguments: detached, removed on stop, port 5000 on a free local port. */
-export function engineRunArgs(engine: Engine["name"], image: string, gpus: boolean): string[] {
-  const gpuArgs = !gpus ? [] : engine === "podman" ? ["--device", "nvidia.com/gpu=all"] : ["--gpus", "all"];
-  return ["run", "--detach", "--rm", "--publish", "127.0.0.1::5000", ...gpuArgs, image];
+/** `cog predict` arguments: what was given, passed on in Cog's own spelling. */
+export function cogArgs(image: string, inputs: readonly string[], opts: PredictOptions): string[] {
+  return [
+    "predict",
+    image,
+    ...(typeof opts.gpus === "string" ? ["--gpus", opts.gpus] : []),
+    ...inputs.flatMap((i) => ["-i", i]),
+    ...(opts.json !== undefined ? ["--json", opts.json] : []),
+    ...(opts.output !== undefined ? ["-o", opts.output] : []),
+    ...Object.entries(opts.env).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
+    ...(opts.setupTimeout !== undefined ? ["--setup-timeout", String(opts.setupTimeout)] : []),
+  ];
+}
+
+/** How each engine is told which GPUs: docker's --gpus, podman's CDI device. */
+export function gpuArgs(engine: Engine["name"], gpus: string | null): string[] {
+  if (gpus === null) return [];
+  if (engine === "podman") return ["--device", `nvidia.com/gpu=${gpus.replace(/^device=/, "")}`];
+  return ["--gpus", gpus];
+}
+
+/** `docker run` / `podman run` arguments: detached, removed on stop, port 5000 published on `publish`. */
+export function engineRunArgs(engine: Engine["name"], image: string, gpus: string | null, env: Record<string, string> = {}, publish = "127.0.0.1::5000"): string[] {
+  return ["run", "--detach", "--rm", "--publish", publish, ...gpuArgs(engine, gpus), ...Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]), image];
 }
 
 /** Whether the image's run.cog.config label asks for a GPU (what `cog predict` looks at). */
@@ -78,20 +79,6 @@ export function labelWantsGpu(label: string | undefined): boolean {
   }
 }
 
-async function imageFromResult(ctx: Context, result: string): Promise<string> {
-  if (!existsSync(resolve(ctx.cwd, result))) {
-    throw new CognixError({ file: result, message: "no IMAGE given and no built image: name an image, or run `cognix build` then `cognix load`" });
-  }
-  const spec = await readImageSpec(ctx, result);
-  return `${spec.name}:${spec.tag}`;
-}
-
-async function engineTool(ctx: Context, engine: Engine, args: readonly string[]): Promise<string> {
-  const r = await runTool(engine.path, args, { cwd: ctx.cwd, env: ctx.env });
-  if (r.status !== 0) throw new CognixError({ message: `${engine.name} ${args[0]} failed (exit ${r.status}): ${r.stderr.trim()}` });
-  return r.stdout.trim();
-}
-
 /** "0.0.0.0:49153" or "[::]:49153" (one per line) -> a base URL on localhost. */
 export function baseUrlFromPort(out: string): string {
   const m = /:(\d+)\s*$/m.exec(out.split("\n")[0] ?? "");
@@ -99,120 +86,98 @@ export function baseUrlFromPort(out: string): string {
   return `http://127.0.0.1:${m[1]}`;
 }
 
-/** An OCI layout to start with chroot: IMAGE as oci:DIR[:TAG], else `RESULT oci` into `work`. */
-async function ociForChroot(ctx: Context, image: string | undefined, result: string, work: string): Promise<{ dir: string; tag: string }> {
-  if (image !== undefined) {
-    const m = /^oci:([^:]+)(?::(.+))?$/.exec(image);
-    if (m === null) throw new CognixError({ message: `--engine chroot runs an OCI layout: IMAGE must be oci:DIR[:TAG], not ${JSON.stringify(image)}` }, 2);
-    return { dir: resolve(ctx.cwd, m[1]!), tag: m[2] ?? "latest" };
+/** Sends the inputs to a ready server and writes the output as `cog predict` does. */
+async function predictAt(ctx: Context, base: string, given: GivenInputs, opts: PredictOptions, printJson: boolean): Promise<number> {
+  const openapi = await getJson(`${base}/openapi.json`);
+  const input = buildInput(given, openapi, ctx.cwd);
+  const jsonMode = given.kind === "json";
+  // Checked before the prediction runs, so a long one is not lost to a bad path.
+  const dest = outputPath(ctx.cwd, opts.output, jsonMode ? "output.json" : "output");
+  progress(ctx, "running the prediction...");
+  const prediction = await postPrediction(base, input);
+  if (!jsonMode && prediction.status !== "succeeded") {
+    throw new CognixError({ message: `prediction ${prediction.status}: ${prediction.error ?? "(no error message)"}${prediction.logs ? `\n${prediction.logs}` : ""}` });
   }
-  const run = resolve(ctx.cwd, result);
-  if (!existsSync(run)) throw new CognixError({ file: result, message: "no built image: run `cognix build` first, or give IMAGE as oci:DIR[:TAG]" });
-  const spec = await readImageSpec(ctx, result);
-  const dir = join(work, "oci");
-  const r = await runTool(run, ["oci", dir], { cwd: ctx.cwd, env: ctx.env });
-  if (r.status !== 0) throw new CognixError({ message: `${result} oci failed: ${r.stderr.trim()}` });
-  return { dir, tag: spec.tag };
+  const fileDest = jsonMode ? dest.replace(/\.json$/, "") : dest;
+  const saved = prediction.status === "succeeded" ? saveOutput(prediction.output ?? null, openapi, fileDest, opts.output !== undefined && !jsonMode) : { output: null, files: [], text: null };
+  for (const f of saved.files) ctx.stderr.write(`written output to ${f}\n`);
+  if (printJson) ctx.stdout.write(canonicalJson({ files: saved.files, ok: prediction.status === "succeeded", output: saved.output }));
+  else if (jsonMode) {
+    // As Cog prints it in --json mode: the whole prediction, files by their paths.
+    const doc = `${JSON.stringify({ ...prediction, output: saved.output }, null, 2)}\n`;
+    if (opts.output !== undefined) {
+      const { writeFileAtomic } = await import("../util/atomic-write.ts");
+      writeFileAtomic(dest, doc);
+      ctx.stderr.write(`written output to ${dest}\n`);
+    } else ctx.stdout.write(doc);
+  } else if (saved.text !== null && opts.output === undefined) ctx.stdout.write(`${saved.text}\n`);
+  return prediction.status === "succeeded" ? 0 : 1;
 }
 
-async function predictWithChroot(
-  ctx: Context,
-  image: string | undefined,
-  result: string,
-  raw: readonly RawInput[],
-  opts: { timeoutMs: number; json: boolean },
-): Promise<number> {
-  const work = mkdtempSync(join(tmpdir(), "cognix-predict-"));
+async function withChroot(ctx: Context, image: string | undefined, result: string, given: GivenInputs, opts: PredictOptions, printJson: boolean): Promise<number> {
+  if (typeof opts.gpus === "string") throw new UsageError("--gpus: under chroot the model sees this machine's devices; leave --gpus out");
+  const work = mkdtempSync(join(tmpdir(), "cognix-run-"));
   let running: ChrootImage | null = null;
   try {
     const oci = await ociForChroot(ctx, image, result, work);
     progress(ctx, `starting ${oci.dir}:${oci.tag} under chroot...`);
-    running = await startChroot({ ociDir: oci.dir, tag: oci.tag, bundleDir: join(work, "bundle") });
-    const base = running.base;
-    await Promise.race([
-      waitReady(base, opts.timeoutMs),
-      running.exited.then((code) => {
-        throw new CognixError({ message: `the model's server exited (${code}) before it was ready:\n${running?.logs().slice(-4000) ?? ""}` });
-      }),
-    ]);
-    return await predictAt(ctx, base, raw, opts.json);
+    running = await startChroot({ ociDir: oci.dir, tag: oci.tag, bundleDir: join(work, "bundle"), env: opts.env });
+    const started = running;
+    const giveUp = new AbortController();
+    const outcome = await Promise.race([
+      waitReady(started.base, (opts.setupTimeout ?? 300) * 1000, 500, giveUp.signal).then(() => null),
+      started.exited.then((code) => code),
+    ]).finally(() => giveUp.abort());
+    if (outcome !== null) throw new CognixError({ message: `the model's server exited (${outcome}) before it was ready:\n${started.logs().slice(-4000)}` });
+    return await predictAt(ctx, started.base, given, opts, printJson);
   } finally {
     await running?.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-/** Sends the inputs to a ready server and writes the output. */
-async function predictAt(ctx: Context, base: string, raw: readonly RawInput[], json: boolean): Promise<number> {
-  const input = buildInput(raw, await getJson(`${base}/openapi.json`), ctx.cwd);
-  progress(ctx, "running the prediction...");
-  const prediction = await runPrediction(base, input);
-  const { output, files } = saveOutputFiles(prediction.output ?? null, ctx.cwd);
-  if (json) ctx.stdout.write(canonicalJson({ files, ok: true, output }));
-  else ctx.stdout.write(typeof output === "string" ? `${output}\n` : `${JSON.stringify(output, null, 2)}\n`);
-  return 0;
-}
-
-async function predictWithEngine(
-  ctx: Context,
-  engine: Engine,
-  image: string,
-  raw: readonly RawInput[],
-  opts: { gpus: boolean | undefined; timeoutMs: number; json: boolean },
-): Promise<number> {
-  const gpus = opts.gpus ?? labelWantsGpu(await engineTool(ctx, engine, ["image", "inspect", "--format", '{{index .Config.Labels "run.cog.config"}}', image]));
-  progress(ctx, `starting ${image} with ${engine.name}${gpus ? " (all GPUs)" : ""}...`);
-  const id = await engineTool(ctx, engine, engineRunArgs(engine.name, image, gpus));
+async function withEngine(ctx: Context, engine: Engine, image: string, given: GivenInputs, opts: PredictOptions, printJson: boolean): Promise<number> {
+  const gpus = opts.gpus !== undefined ? opts.gpus : labelWantsGpu(await engineTool(ctx, engine, ["image", "inspect", "--format", '{{index .Config.Labels "run.cog.config"}}', image])) ? "all" : null;
+  progress(ctx, `starting ${image} with ${engine.name}${gpus !== null ? ` (GPUs: ${gpus})` : ""}...`);
+  const id = await engineTool(ctx, engine, engineRunArgs(engine.name, image, gpus, opts.env));
   try {
     const base = baseUrlFromPort(await engineTool(ctx, engine, ["port", id, "5000/tcp"]));
-    await waitReady(base, opts.timeoutMs);
-    return await predictAt(ctx, base, raw, opts.json);
+    await waitReady(base, (opts.setupTimeout ?? 300) * 1000);
+    return await predictAt(ctx, base, given, opts, printJson);
   } finally {
     await runTool(engine.path, ["stop", id], { cwd: ctx.cwd, env: ctx.env });
   }
 }
 
-/** `cognix predict [IMAGE] -i NAME=VALUE...`. */
-export async function predictCommand(argv: string[], ctx: Context = processContext()): Promise<number> {
-  return runCommand(ctx, argv, async () => {
-    const p = parseCommandArgs(
-      argv,
-      {
-        input: { type: "string", short: "i", multiple: true },
-        gpus: { type: "boolean" },
-        "no-gpus": { type: "boolean" },
-        engine: { type: "string" },
-        "no-cog": { type: "boolean" },
-        result: { type: "string" },
-        timeout: { type: "string" },
-        json: { type: "boolean" },
-      },
-      PREDICT_HELP,
-      1,
-    );
-    if (flag(p, "help")) {
-      ctx.stdout.write(PREDICT_HELP);
-      return 0;
-    }
-    if (flag(p, "gpus") && flag(p, "no-gpus")) throw usageError("--gpus and --no-gpus contradict each other", PREDICT_HELP);
-    const timeoutText = stringOption(p, "timeout") ?? "600";
-    if (!/^\d+$/.test(timeoutText) || Number(timeoutText) === 0) throw usageError(`--timeout must be a positive number of seconds, not ${JSON.stringify(timeoutText)}`, PREDICT_HELP);
-    const inputs = listOption(p, "input");
-    const raw = inputs.map(parseInput);
-    const gpus = flag(p, "gpus") ? true : flag(p, "no-gpus") ? false : undefined;
-    const runner = chooseRunner(ctx, { noCog: flag(p, "no-cog"), engine: parseEngine(stringOption(p, "engine")) });
-    const timeoutMs = Number(timeoutText) * 1000;
-    if (runner.kind === "engine" && runner.engine.name === "chroot") {
-      return predictWithChroot(ctx, p.positionals[0], stringOption(p, "result") ?? "result", raw, { timeoutMs, json: flag(p, "json") });
-    }
-    const image = p.positionals[0] ?? (await imageFromResult(ctx, stringOption(p, "result") ?? "result"));
+/** `cognix run [IMAGE] -i NAME=VALUE...`. */
+export async function predictCommand(args: Args, ctx: Context): Promise<number> {
+  if (args.has("gpus") && args.flag("no-gpus")) throw new UsageError("--gpus and --no-gpus contradict each other");
+  const opts: PredictOptions = {
+    gpus: args.flag("no-gpus") ? null : args.string("gpus"),
+    env: parseEnvPairs(args.list("env")),
+    setupTimeout: args.integer("setup-timeout", { min: 1 }),
+    output: args.string("output"),
+    json: args.string("json"),
+  };
+  const printJson = args.flag("print-json");
+  // Inputs and the files they name are read before anything starts.
+  const given = await gatherInputs(args.list("input"), opts.json, ctx.cwd, ctx.stdin);
+  const runner = chooseRunner(ctx, { noCog: args.flag("no-cog"), engine: engineName(args, ["docker", "podman", "chroot"]) });
+  const result = args.string("result") ?? defaultResult(ctx.cwd);
+  if (runner.kind === "engine" && runner.engine.name === "chroot") return withChroot(ctx, args.positional(0), result, given, opts, printJson);
+  if (runner.kind === "cog") {
+    if (printJson) throw new UsageError("--print-json needs docker, podman or chroot (cog predict prints its own output); add --no-cog");
+    const image = await imageToStart(ctx, findDocker(ctx), args.positional(0), result);
+    const r = await runTool(runner.path, cogArgs(image, args.list("input"), opts), { cwd: ctx.cwd, env: ctx.env, inheritStderr: true, stderr: ctx.stderr });
+    ctx.stdout.write(r.stdout);
+    return r.status === 0 ? 0 : 1;
+  }
+  const image = await imageToStart(ctx, runner.engine, args.positional(0), result);
+  return withEngine(ctx, runner.engine, image, given, opts, printJson);
+}
 
-    if (runner.kind === "cog") {
-      if (flag(p, "json")) throw usageError("--json needs docker or podman (cog predict prints its own output); add --no-cog", PREDICT_HELP);
-      const r = await runTool(runner.path, cogArgs(image, inputs, gpus), { cwd: ctx.cwd, env: ctx.env, inheritStderr: true, stderr: ctx.stderr });
-      ctx.stdout.write(r.stdout);
-      return r.status === 0 ? 0 : 1;
-    }
-    return predictWithEngine(ctx, runner.engine, image, raw, { gpus, timeoutMs, json: flag(p, "json") });
-  });
+/** The docker cog predict will use, to load the image into; null when there is none. */
+function findDocker(ctx: Context): Engine | null {
+  const path = findExecutable("docker", ctx.env);
+  return path === null ? null : { name: "docker", path };
 }

@@ -1,46 +1,28 @@
-import { canonicalJson } from "../util/canonical-json.ts";
-import { flag, parseCommandArgs, stringOption, usageError } from "./args.ts";
-import { processContext, type Context } from "./context.ts";
-import { runTool } from "./exec.ts";
-import { requireResult } from "./result.ts";
-import { runCommand } from "./run-command.ts";
+import type { CommandSpec } from "../cli/spec.ts";
+import { PUSH_OPTIONS } from "../registry/push-options.ts";
+import { PROGRESS_MODES } from "./build-progress.ts";
 
-export const PUSH_HELP = `Usage: cognix push REF [options]
-
-Pushes a built image to a registry: \`RESULT push REF\`. Layers the registry
-already has are not uploaded again. Credentials come from the usual docker
-config (~/.docker/config.json, $DOCKER_CONFIG) or $REGISTRY_AUTH_FILE.
-
-Options:
-      --result R   the built image (default: ./result)
-      --insecure   plain HTTP (a local registry)
-      --json       print the pushed digest and layers as JSON on stdout
-  -h, --help       show this help
-
-Exit codes: 0 pushed, 1 error (no ./result, registry unreachable or refusing),
-2 usage, 70 internal error.
-`;
-
-/** `cognix push REF`: the image tool's push, run through the built image. */
-export async function pushCommand(argv: string[], ctx: Context = processContext()): Promise<number> {
-  return runCommand(ctx, argv, async () => {
-    const p = parseCommandArgs(argv, { result: { type: "string" }, insecure: { type: "boolean" }, json: { type: "boolean" } }, PUSH_HELP, 1);
-    if (flag(p, "help")) {
-      ctx.stdout.write(PUSH_HELP);
-      return 0;
-    }
-    const ref = p.positionals[0];
-    if (ref === undefined) throw usageError("missing REF (e.g. r8.im/you/model or localhost:5000/model:tag)", PUSH_HELP);
-    const result = requireResult(ctx, stringOption(p, "result") ?? "result");
-    const args = ["push", ref, ...(flag(p, "insecure") ? ["--insecure"] : []), ...(flag(p, "json") ? ["--json"] : [])];
-    const r = await runTool(result, args, { cwd: ctx.cwd, env: ctx.env, inheritStderr: true, stderr: ctx.stderr });
-    ctx.stdout.write(r.stdout);
-    if (r.status !== 0 && flag(p, "json") && r.stdout.trim() === "") {
-      // An image tool that printed no JSON for its error: report what it said, as JSON.
-      const errors = r.stderr.split("\n").map((l) => l.trim()).filter((l) => l !== "");
-      ctx.stdout.write(canonicalJson({ errors: errors.length > 0 ? errors : [`push failed (exit code ${r.status})`], ok: false }));
-    }
-    // The image tool already said what went wrong; keep its usage/internal codes.
-    return r.status === 0 || r.status === 2 || r.status === 70 ? r.status : 1;
-  });
-}
+/** `cognix push [IMAGE]`: the model's image to a registry, built first when ./result is stale. */
+export const pushCommand: CommandSpec = {
+  name: "push",
+  summary: "push the model's image to a registry (building it first when stale)",
+  description:
+    "Pushes the built image to IMAGE (default: cog.yaml's image:). When the model's result is missing or older than what the flake builds now, it is built first (as cog push builds); --result names an image to push as it is. Layers the registry already has are not uploaded again. Credentials come from the docker config (~/.docker/config.json, $DOCKER_CONFIG; `cognix login` writes it) or $REGISTRY_AUTH_FILE. localhost and 127.0.0.1 are spoken to in plain HTTP, as Docker does.",
+  options: [
+    { name: "result", kind: "string", value: "R", help: "push this built image as it is (default: the model's result, rebuilt when stale)" },
+    { name: "progress", kind: "string", value: "MODE", help: "the build's progress, when it builds: auto, tty, plain or quiet", cog: true },
+    ...PUSH_OPTIONS,
+  ],
+  positionals: [{ name: "IMAGE" }],
+  passThrough: "NIX_ARGS",
+  jsonOption: "json",
+  cog: {
+    command: "cog push",
+    differs: "Builds only when the image is stale; the push skips layers the registry has, from any machine.",
+    without: { "--separate-weights": "use cognix build --separate-weights", "--secret": "see build", "--no-cache": "see build", "--openapi-schema": "see build", "--use-cuda-base-image": "see build", "--use-cog-base-image": "see build", "--dockerfile": "see build", "--strip": "see build", "--precompile": "see build", "-f/--file": "see build" },
+  },
+  async run(args, ctx) {
+    const { pushCommandRun } = await import("./push-run.ts");
+    return pushCommandRun(args, ctx, args.choice("progress", PROGRESS_MODES));
+  },
+};

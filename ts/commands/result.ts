@@ -3,7 +3,7 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { parseSpec, readSpec } from "../image/spec-file.ts";
 import type { ImageSpec } from "../image/spec-types.ts";
 import { CognixError } from "../util/errors.ts";
-import type { Context } from "./context.ts";
+import type { Context } from "../cli/context.ts";
 import { runTool } from "./exec.ts";
 
 /** The absolute path of a built image (`./result`), checked to be an executable file. */

@@ -1,101 +1,59 @@
-import type { Writable } from "node:stream";
-import { isAbsolute, join } from "node:path";
+import { join } from "node:path";
+import type { CommandSpec } from "../cli/spec.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
-import { CognixError, formatProblem, type Problem } from "../util/errors.ts";
-import { COGNIX_JSON, generate, projectRootOf } from "./generate.ts";
+import { CognixError } from "../util/errors.ts";
+import { untrackedFiles } from "../util/git-untracked.ts";
+import { requireModelDir } from "../util/model-root.ts";
 import { MAX_COGNIX_JSON_BYTES, readProjectFile } from "./project-file.ts";
 
-export interface Io {
-  stdout: Writable & { isTTY?: boolean };
-  stderr: Writable & { isTTY?: boolean };
-}
-
-export const GENERATE_HELP = `Usage: cognix generate [DIR] [--json] [--check]
-
-Reads DIR/cog.yaml (default: the current directory) and the files it names,
-checks them, resolves versions and writes DIR/cognix.json.
-
-Options:
-  --check    write nothing; exit 1 if DIR/cognix.json is missing or stale
-  --json     print the result as JSON on stdout
-  -h, --help show this help
-`;
-
-interface GenerateArgs {
-  dir: string;
-  json: boolean;
-  check: boolean;
-}
-
-function usage(message: string): CognixError {
-  return new CognixError({ message: `${message}\n\n${GENERATE_HELP.trimEnd()}` }, 2);
-}
-
-function parseArgs(argv: readonly string[]): GenerateArgs | "help" {
-  const args: GenerateArgs = { dir: ".", json: false, check: false };
-  let dirSeen = false;
-  for (const a of argv) {
-    if (a === "-h" || a === "--help") return "help";
-    else if (a === "--json") args.json = true;
-    else if (a === "--check") args.check = true;
-    else if (a.startsWith("-") && a !== "-") throw usage(`unknown option ${a}`);
-    else if (dirSeen) throw usage(`unexpected argument ${a}: give one model directory`);
-    else {
-      args.dir = a;
-      dirSeen = true;
-    }
-  }
-  return args;
-}
-
-/** Problems carry model-relative file names; show them relative to where the user is. */
-function inDir(dir: string, p: Problem): Problem {
-  if (p.file === undefined || isAbsolute(p.file) || dir === ".") return p;
-  return { ...p, file: join(dir, p.file) };
-}
-
 /** The cognix.json generate would replace, or null; never a FIFO, device or link out of the model. */
-function readCurrent(root: string, shown: string): string | null {
-  const r = readProjectFile(root, COGNIX_JSON, MAX_COGNIX_JSON_BYTES);
+function readCurrent(root: string, name: string, shown: string): string | null {
+  const r = readProjectFile(root, name, MAX_COGNIX_JSON_BYTES);
   if (r.ok) return r.bytes.toString("utf8");
   if (r.why === "not found") return null;
-  throw new CognixError({ file: shown, message: `${COGNIX_JSON} ${r.why}; remove it and run cognix generate again` });
+  throw new CognixError({ file: shown, message: `${r.why}; remove it and run cognix generate again` });
 }
 
-/** `cognix generate`: returns the exit code. Usage errors are thrown (exit 2). */
-export function runGenerate(argv: readonly string[], io: Io): number {
-  const args = parseArgs(argv);
-  if (args === "help") {
-    io.stdout.write(GENERATE_HELP);
-    return 0;
-  }
-  const out = join(args.dir, COGNIX_JSON);
-  try {
-    const root = projectRootOf(args.dir);
-    const result = generate(args.dir);
+/** `cognix generate [DIR]`: cog.yaml -> cognix.json. */
+export const generateCommand: CommandSpec = {
+  name: "generate",
+  summary: "cog.yaml -> cognix.json (what the Nix build reads)",
+  description:
+    "Reads DIR/cog.yaml (default: the model the current directory is in, found as Cog finds it) and the files it names, checks them, resolves versions as Cog does and writes DIR/cognix.json, atomically. Errors name the file, line, column and key; nothing is written then. On success it prints one line.",
+  options: [
+    { name: "check", kind: "boolean", help: "write nothing; exit 1 when cognix.json is missing or stale" },
+    { name: "json", kind: "boolean", help: "print {ok, path, changed, warnings} on stdout" },
+  ],
+  positionals: [{ name: "DIR" }],
+  jsonOption: "json",
+  cog: { command: null, differs: "cog build reads cog.yaml itself; cognix writes what it resolved to cognix.json, which the Nix build reads." },
+  async run(args, ctx) {
+    const { COGNIX_JSON: name, projectRootOf } = await import("./generate.ts");
+    const { generateIn } = await import("./generate-in.ts");
+    const model = requireModelDir(ctx.cwd, args.positional(0));
+    const out = join(model.shown, name);
+    const result = generateIn(model.dir, model.shown);
+    const root = projectRootOf(model.dir);
     // Warnings name files relative to the model directory, as cognix.json records them.
-    for (const w of result.warnings) io.stderr.write(`warning: ${w}\n`);
-    const current = readCurrent(root, out);
+    for (const w of result.warnings) ctx.stderr.write(`warning: ${w}\n`);
+    const current = readCurrent(root, name, out);
     const upToDate = current === result.json;
-    if (args.check) {
-      if (!upToDate) io.stderr.write(`${out}: ${current === null ? "missing" : "stale"}: run cognix generate${args.dir === "." ? "" : ` ${args.dir}`}\n`);
-      if (args.json) io.stdout.write(canonicalJson({ ok: upToDate, path: out, stale: !upToDate, warnings: result.warnings }));
-      return upToDate ? 0 : 1;
+    const regen = `run \`cognix generate${args.positional(0) === undefined ? "" : ` ${model.shown}`}\``;
+    if (args.flag("check")) {
+      if (!upToDate) throw new CognixError({ file: out, message: `${current === null ? "missing" : "stale: cog.yaml or a file it names changed since it was generated"}; ${regen}` });
+      if (args.flag("json")) ctx.stdout.write(canonicalJson({ ok: true, path: out, stale: false, warnings: result.warnings }));
+      else ctx.stderr.write(`${out} is up to date\n`);
+      return 0;
     }
-    if (!upToDate) writeFileAtomic(out, result.json);
-    if (args.json) io.stdout.write(canonicalJson({ ok: true, path: out, changed: !upToDate, warnings: result.warnings }));
-    else if (io.stderr.isTTY) io.stderr.write(upToDate ? `${out} is up to date\n` : `wrote ${out}\n`);
+    if (!upToDate) writeFileAtomic(join(root, name), result.json);
+    if (args.flag("json")) {
+      ctx.stdout.write(canonicalJson({ changed: !upToDate, ok: true, path: out, warnings: result.warnings }));
+      return 0;
+    }
+    const untracked = untrackedFiles(root, [name]).length > 0;
+    const hint = untracked ? ` (not tracked by git, so nix does not see it: git add ${out})` : "";
+    ctx.stderr.write(`${upToDate ? `${out} is up to date` : `wrote ${out}`}${hint}\n`);
     return 0;
-  } catch (err) {
-    if (!(err instanceof CognixError)) throw err;
-    const problems = err.problems.map((p) => inDir(args.dir, p));
-    for (const p of problems) io.stderr.write(`${formatProblem(p)}\n`);
-    if (args.json) {
-      // `errors` as every cognix command reports them; `problems` with each one's location.
-      const located = problems.map((p) => ({ ...p, text: formatProblem(p) }));
-      io.stdout.write(canonicalJson({ ok: false, path: out, errors: located.map((p) => p.text), problems: located }));
-    };
-    return err.exitCode;
-  }
-}
+  },
+};

@@ -1,4 +1,5 @@
 import { realpathSync, statSync } from "node:fs";
+import { basename, resolve as resolvePath } from "node:path";
 import type { CognixConfig } from "../types/cognix.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
 import { CognixError, formatProblem, type Problem } from "../util/errors.ts";
@@ -7,7 +8,7 @@ import { mapAptNames, readAptEntries, unknownAptNames } from "./apt/index.ts";
 import { readFlakeHints } from "./flake-hints.ts";
 import { mergeIndexes } from "./indexes.ts";
 import { predictorSchema } from "./predictor-schema.ts";
-import { COG_YAML, readCogConfig, sortProblems, type CogInput } from "./read-config.ts";
+import { readCogConfig, sortProblems, type CogInput } from "./read-config.ts";
 import { cogConfigLabel } from "./resolve/cog-config.ts";
 import { resolve, type Resolved } from "./resolve/index.ts";
 import { PYTHONS_NOT_IN_NIXPKGS, pythonMinor } from "./resolve/python.ts";
@@ -104,7 +105,9 @@ export function generate(dir: string): Generated {
   const config: CognixConfig = {
     formatVersion: 1,
     source: {
-      cogYaml: COG_YAML,
+      cogYaml: input.cogYamlFile,
+      // What Cog names an image with no `image:` after: the flake's copy of the directory is called "source".
+      directory: basename(resolvePath(dir)),
       cogYamlSha256: input.cogYamlSha256,
       requirementsFile: input.requirementsFile,
       requirementsSha256: input.requirementsFile !== null ? (mainFile?.sha256 ?? null) : null,

@@ -16,12 +16,15 @@ import { portabilityProblems } from "./portable-values.ts";
 import { keyPathAt, loadYaml, type YamlSource } from "./yaml-source.ts";
 import { decodeUtf8 } from "./decode-text.ts";
 import { MAX_CONFIG_BYTES, readProjectFile } from "./project-file.ts";
+import { cogConfigIn } from "../util/model-root.ts";
 
 export const COG_YAML = "cog.yaml";
 
 /** cog.yaml read, validated and normalised, before version resolution. */
 export interface CogInput {
   raw: CogYaml;
+  /** The file read: cog.yaml, or cog.yml when only that exists. */
+  cogYamlFile: string;
   cogYamlSha256: string;
   gpu: boolean;
   python: VersionField;
@@ -61,17 +64,18 @@ const REMOVED_BUILD_KEYS: Record<string, string> = {
  * File names in locations are relative to the project directory.
  */
 export function readCogConfig(projectRoot: string): CogInput {
-  const file = readProjectFile(projectRoot, COG_YAML, MAX_CONFIG_BYTES);
+  const name = cogConfigIn(projectRoot) ?? COG_YAML;
+  const file = readProjectFile(projectRoot, name, MAX_CONFIG_BYTES);
   if (!file.ok) {
-    throw new CognixError({ file: COG_YAML, message: file.why === "not found" ? "cog.yaml not found in the model directory" : `cog.yaml ${file.why}` });
+    throw new CognixError({ file: name, message: file.why === "not found" ? "cog.yaml not found in the model directory" : `${name} ${file.why}` });
   }
   const bytes = file.bytes;
   const decoded = decodeUtf8(bytes);
   if (!decoded.ok) {
-    throw new CognixError({ file: COG_YAML, line: decoded.line, column: decoded.column, path: keyPathAt(decoded.lossy, decoded.index), message: decoded.message });
+    throw new CognixError({ file: name, line: decoded.line, column: decoded.column, path: keyPathAt(decoded.lossy, decoded.index), message: decoded.message });
   }
-  const src = loadYaml(COG_YAML, decoded.text);
-  if (src.value === null) throw new CognixError({ file: COG_YAML, message: "the file is empty; it needs at least build.python_version" });
+  const src = loadYaml(name, decoded.text);
+  if (src.value === null) throw new CognixError({ file: name, message: "the file is empty; it needs at least build.python_version" });
   if (typeof src.value !== "object" || Array.isArray(src.value)) {
     throw new CognixError({ ...src.locate([]), path: [], message: "cog.yaml must be a mapping of keys such as build, run and predict" });
   }
@@ -134,6 +138,11 @@ export function readCogConfig(projectRoot: string): CogInput {
     }
   }
 
+  // The cog SDK up to 0.16 reads /src/cog.yaml in the image; from 0.17 the image's environment says it all.
+  if (name !== COG_YAML && !getsSdkFrom017(raw.build?.sdk_version, python?.value)) {
+    problems.push({ file: name, message: `the cog SDK this model gets (below 0.17) reads /src/cog.yaml in the image: rename ${name} to cog.yaml` });
+  }
+
   problems.push(...portabilityProblems(src, raw));
   const environment = parseEnvironment(src, Array.isArray(raw.environment) ? raw.environment : [], problems);
 
@@ -152,6 +161,7 @@ export function readCogConfig(projectRoot: string): CogInput {
 
   return {
     raw,
+    cogYamlFile: name,
     cogYamlSha256: createHash("sha256").update(bytes).digest("hex"),
     gpu,
     python,

@@ -1,50 +1,33 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { renderPyproject } from "../pyproject/render.ts";
-import { writePyproject } from "../pyproject/write.ts";
+import { join } from "node:path";
+import type { CommandSpec } from "../cli/spec.ts";
+import type { Context } from "../cli/context.ts";
 import type { CognixConfig } from "../types/cognix.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
-import { CognixError, formatProblem } from "../util/errors.ts";
-import { checkLockFresh, describeChange, type LockStatus } from "./freshness.ts";
-import { findHostPython } from "./host-python.ts";
-import { runUvLock } from "./run-uv.ts";
-import { readUvLock } from "./uv-lock.ts";
-import { lockModelWeights } from "../weights/lock-command.ts";
-import { parseArgsMessage } from "../util/parse-args-message.ts";
-import { reportError } from "../util/report-error.ts";
+import { CognixError } from "../util/errors.ts";
+import { modelDir } from "../util/model-root.ts";
+import type { LockStatus } from "./freshness.ts";
 
-const USAGE = `usage: cognix lock [DIR] [--check] [--upgrade] [--json]
-
-Writes DIR/pyproject.toml from cognix.json, resolves it into DIR/uv.lock with
-\`uv lock\` (network needed) and, when cognix.json declares weights, records
-each weight file's size and sha256 in DIR/weights.lock.json. --check only
-checks that uv.lock matches pyproject.toml. --upgrade re-resolves everything.`;
-
-/** True when DIR/cognix.json declares weights. */
-function declaresWeights(dir: string): boolean {
+/** DIR/cognix.json parsed, or null when there is none. */
+function readCognixJson(dir: string): CognixConfig | null {
   const file = join(dir, "cognix.json");
-  if (!existsSync(file)) return false;
-  const parsed = JSON.parse(readFileSync(file, "utf8")) as { weights?: unknown };
-  return Array.isArray(parsed.weights) && parsed.weights.length > 0;
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as CognixConfig;
+  } catch (err) {
+    throw new CognixError({ file, message: `not valid JSON: ${(err as Error).message}; run \`cognix generate\`` });
+  }
 }
 
 /**
- * pyproject.toml is derived from cognix.json: (re)writes it when cognix.json
- * exists and the file is missing or says something else. True when written.
+ * pyproject.toml is derived from cognix.json: (re)writes it when the file is
+ * missing or says something else. True when written.
  */
-function syncPyproject(dir: string): boolean {
-  const cognixFile = join(dir, "cognix.json");
-  if (!existsSync(cognixFile)) return false;
-  let cognix: CognixConfig;
-  try {
-    cognix = JSON.parse(readFileSync(cognixFile, "utf8")) as CognixConfig;
-  } catch (err) {
-    throw new CognixError({ file: cognixFile, message: `not valid JSON: ${(err as Error).message}; run \`cognix generate\`` });
-  }
+async function syncPyproject(dir: string, cognix: CognixConfig): Promise<boolean> {
+  const { renderPyproject } = await import("../pyproject/render.ts");
+  const { writePyproject } = await import("../pyproject/write.ts");
   const file = join(dir, "pyproject.toml");
-  const wanted = renderPyproject(cognix);
-  if (existsSync(file) && readFileSync(file, "utf8") === wanted) return false;
+  if (existsSync(file) && readFileSync(file, "utf8") === renderPyproject(cognix)) return false;
   writePyproject(dir, cognix);
   return true;
 }
@@ -53,89 +36,76 @@ function syncPyproject(dir: string): boolean {
  * uv's environment: unless UV_PYTHON says otherwise, a host CPython of the
  * model's Python version, so that uv need not download one.
  */
-function uvEnvironment(dir: string): NodeJS.ProcessEnv {
-  if (process.env["UV_PYTHON"]) return process.env;
-  const file = join(dir, "cognix.json");
-  if (!existsSync(file)) return process.env;
-  const version = (JSON.parse(readFileSync(file, "utf8")) as { python?: { version?: unknown } }).python?.version;
-  const python = typeof version === "string" ? findHostPython(version) : null;
-  return python === null ? process.env : { ...process.env, UV_PYTHON: python };
+async function uvEnvironment(env: NodeJS.ProcessEnv, cognix: CognixConfig | null): Promise<NodeJS.ProcessEnv> {
+  if (env["UV_PYTHON"] || cognix === null) return env;
+  const { findHostPython } = await import("./host-python.ts");
+  const python = typeof cognix.python?.version === "string" ? findHostPython(cognix.python.version, env) : null;
+  return python === null ? env : { ...env, UV_PYTHON: python };
 }
 
-function staleError(status: LockStatus): CognixError {
+async function staleError(status: LockStatus): Promise<CognixError> {
+  const { describeChange } = await import("./freshness.ts");
   return new CognixError([
     { file: status.lockFile, message: "uv.lock is stale: the requirements changed since it was made; run `cognix lock`" },
     ...status.changes.map((c) => ({ file: status.pyprojectFile, message: describeChange(c) })),
   ]);
 }
 
-/**
- * `cognix lock`: resolves DIR/pyproject.toml into DIR/uv.lock with `uv lock`
- * (network needed), then checks the result. When DIR/cognix.json exists,
- * pyproject.toml is first brought in line with it. `--check` only checks that
- * uv.lock matches pyproject.toml and names what changed; exit 1 when stale.
- */
-export async function lockCommand(argv: string[]): Promise<number> {
-  let json = argv.includes("--json");
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        check: { type: "boolean", default: false },
-        upgrade: { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-    json = values.json === true;
-    if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    if (positionals.length > 1) throw new CognixError({ message: `one directory at most\n${USAGE}` }, 2);
-    const dir = resolve(positionals[0] ?? ".");
+async function check(dir: string, json: boolean, ctx: Context): Promise<number> {
+  const { checkLockFresh } = await import("./freshness.ts");
+  const status = checkLockFresh(dir);
+  if (!status.fresh) throw await staleError(status);
+  if (json) ctx.stdout.write(canonicalJson({ ok: true, ...status }));
+  else ctx.stderr.write(`${status.lockFile} is up to date\n`);
+  return 0;
+}
 
-    if (values.check) {
-      const status = checkLockFresh(dir);
-      if (json) process.stdout.write(canonicalJson({ ok: status.fresh, ...status }));
-      if (!status.fresh) {
-        for (const p of staleError(status).problems) process.stderr.write(`error: ${formatProblem(p)}\n`);
-        return 1;
-      }
-      if (!json) process.stderr.write(`${status.lockFile} is up to date\n`);
-      return 0;
-    }
-
-    const wrotePyproject = syncPyproject(dir);
-    if (wrotePyproject && !json) process.stderr.write(`wrote ${join(dir, "pyproject.toml")} from cognix.json\n`);
-    const tty = !json && process.stderr.isTTY === true;
+/** `cognix lock [DIR]`: pyproject.toml from cognix.json, uv.lock with `uv lock`, weights.lock.json. */
+export const lockCommand: CommandSpec = {
+  name: "lock",
+  summary: "pyproject.toml + uv.lock (uv lock) and weights.lock.json",
+  description:
+    "Writes DIR/pyproject.toml from cognix.json, resolves it into DIR/uv.lock with `uv lock` (the network is needed) and, when cognix.json declares weights, records each weight file's size and sha256 in DIR/weights.lock.json. DIR defaults to the model the current directory is in.",
+  options: [
+    { name: "check", kind: "boolean", help: "only check that uv.lock matches pyproject.toml, naming each changed requirement; exit 1 when stale" },
+    { name: "upgrade", kind: "boolean", help: "re-resolve everything (uv lock --upgrade), weights included" },
+    { name: "json", kind: "boolean", help: "print the result as JSON on stdout" },
+  ],
+  positionals: [{ name: "DIR" }],
+  jsonOption: "json",
+  cog: { command: null, differs: "Cog resolves requirements at build time, unpinned; cognix pins them in uv.lock first." },
+  async run(args, ctx) {
+    const dir = modelDir(ctx.cwd, args.positional(0)).dir;
+    const json = args.flag("json");
+    if (args.flag("check")) return check(dir, json, ctx);
+    const cognix = readCognixJson(dir);
+    const wrotePyproject = cognix !== null && (await syncPyproject(dir, cognix));
+    if (wrotePyproject && !json) ctx.stderr.write(`wrote ${join(dir, "pyproject.toml")} from cognix.json\n`);
+    const { runUvLock } = await import("./run-uv.ts");
+    const { checkLockFresh } = await import("./freshness.ts");
+    const { readUvLock } = await import("./uv-lock.ts");
+    const tty = !json && ctx.stderr.isTTY === true;
     await runUvLock(dir, {
-      env: uvEnvironment(dir),
-      args: values.upgrade ? ["--upgrade"] : [],
-      onStderr: tty ? (chunk) => process.stderr.write(chunk) : undefined,
+      env: await uvEnvironment(ctx.env, cognix),
+      args: args.flag("upgrade") ? ["--upgrade"] : [],
+      onStderr: tty ? (chunk) => ctx.stderr.write(chunk) : undefined,
     });
     const status = checkLockFresh(dir);
-    if (!status.fresh) throw staleError(status);
+    if (!status.fresh) throw await staleError(status);
     const packages = readUvLock(status.lockFile).packages.length;
-    if (!json) process.stderr.write(`wrote ${status.lockFile} (${packages} packages)\n`);
+    if (!json) ctx.stderr.write(`wrote ${status.lockFile} (${packages} packages)\n`);
     let weights: { lockFile: string; files: Record<string, number> } | null = null;
-    if (declaresWeights(dir)) {
-      const locked = await lockModelWeights(join(dir, "cognix.json"), { update: values.upgrade === true });
+    if (Array.isArray(cognix?.weights) && cognix.weights.length > 0) {
+      const { lockModelWeights } = await import("../weights/lock-model.ts");
+      const locked = await lockModelWeights(join(dir, "cognix.json"), { update: args.flag("upgrade"), env: ctx.env });
       weights = { lockFile: locked.lockFile, files: locked.files };
       if (!json) {
-        for (const note of locked.notes) process.stderr.write(`note: ${note}\n`);
+        for (const note of locked.notes) ctx.stderr.write(`note: ${note}\n`);
         const n = Object.values(locked.files).reduce((a, b) => a + b, 0);
-        process.stderr.write(`wrote ${locked.lockFile} (${n} files)\n`);
+        ctx.stderr.write(`wrote ${locked.lockFile} (${n} files)\n`);
       }
     }
-    if (json) process.stdout.write(canonicalJson({ ok: true, lockFile: status.lockFile, packages, wrotePyproject, weights }));
+    if (json) ctx.stdout.write(canonicalJson({ ok: true, lockFile: status.lockFile, packages, wrotePyproject, weights }));
     return 0;
-  } catch (err) {
-    if ((err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      return reportError(new CognixError({ message: `${parseArgsMessage(err)}\n${USAGE}` }, 2), json, "lock");
-    }
-    return reportError(err, json, "lock");
-  }
-}
+  },
+};

@@ -35,6 +35,10 @@ export interface ChrootOptions {
   env?: Record<string, string>;
   /** Replaces the image's command (entrypoint + cmd) when given. */
   args?: readonly string[];
+  /** Added after the command, e.g. the Cog server's `--host`. */
+  appendArgs?: readonly string[];
+  /** Called with what the process prints, as it prints it. */
+  onOutput?: (chunk: string) => void;
   port?: number;
   /** Host directories bind-mounted into the image (read-only), as `docker run -v`. */
   volumes?: readonly { host: string; container: string }[];
@@ -91,7 +95,7 @@ export async function startChroot(opts: ChrootOptions): Promise<ChrootImage> {
     if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
   }
   Object.assign(env, { PORT: String(port) }, opts.env ?? {});
-  const args = opts.args ?? config.process.args;
+  const args = [...(opts.args ?? config.process.args), ...(opts.appendArgs ?? [])];
   const mounts = [
     `/bin/mount -t proc proc ${quote(join(rootfs, "proc"))}`,
     `/bin/mount --rbind /dev ${quote(join(rootfs, "dev"))}`,
@@ -113,8 +117,12 @@ export async function startChroot(opts: ChrootOptions): Promise<ChrootImage> {
     { env, stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
-  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const collect = (d: Buffer): void => {
+    output += d.toString();
+    opts.onOutput?.(d.toString());
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
   const exited = new Promise<number>((done) => child.on("close", (code, signal) => done(code ?? (signal !== null ? 128 : 1))));
 
   const stop = async (): Promise<void> => {

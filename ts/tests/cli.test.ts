@@ -1,58 +1,51 @@
-import { Writable } from "node:stream";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { CognixError } from "../util/errors.ts";
+// The cognix program: every command listed with what differs from Cog,
+// --version, and the usage errors of the command line itself.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { capture } from "../cli/tests/capture.ts";
+import { main } from "../cli.ts";
+import { COMMANDS } from "../commands/index.ts";
+import { repo } from "../testkit/offline.ts";
 
-vi.mock("../generate/command.ts", () => ({
-  runGenerate: (argv: readonly string[]): number => {
-    if (argv[0] === "user") throw new CognixError({ file: "cog.yaml", line: 2, column: 3, path: ["build"], message: "bad" });
-    throw new Error("boom");
-  },
-}));
-
-const { main } = await import("../cli.ts");
-
-function sink(): { stream: Writable; text: () => string } {
-  let out = "";
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      out += chunk.toString();
-      cb();
-    },
-  });
-  return { stream, text: () => out };
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const c = capture(repo);
+  const code = await main(argv, c.ctx);
+  return { code, out: c.out(), err: c.err() };
 }
 
-describe("cli main", () => {
-  afterEach(() => vi.unstubAllEnvs());
-
-  it("turns an unexpected error into exit 70 with one line and no stack", async () => {
-    vi.stubEnv("COGNIX_DEBUG", "");
-    const err = sink();
-    const out = sink();
-    expect(await main(["generate", "x"], { stdout: out.stream, stderr: err.stream })).toBe(70);
-    expect(err.text()).toBe("internal error: boom\n");
+describe("cognix", () => {
+  it("--help lists every command, Cog's names for them and what differs from Cog", async () => {
+    const r = await run(["--help"]);
+    expect(r.code).toBe(0);
+    for (const c of COMMANDS) expect(r.out).toMatch(new RegExp(`\\n  ${c.name}\\b`));
+    expect(r.out).toContain("run [IMAGE]");
+    expect(r.out).toContain("(also: predict)");
+    const compared = r.out.slice(r.out.indexOf("Compared with Cog"));
+    expect(compared).toMatch(/\n  build +cog build: The image is \.\/result/);
+    expect(compared).toMatch(/\n  generate +not in Cog: /);
+    expect(r.err).toBe("");
   });
 
-  it("prints the stack of an internal error only with COGNIX_DEBUG=1", async () => {
-    vi.stubEnv("COGNIX_DEBUG", "1");
-    const err = sink();
-    expect(await main(["generate", "x"], { stdout: sink().stream, stderr: err.stream })).toBe(70);
-    expect(err.text()).toMatch(/^internal error: boom\nError: boom\n\s+at /);
+  it("prints the package's version", async () => {
+    const pkg = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as { version: string };
+    expect(await run(["--version"])).toEqual({ code: 0, out: `${pkg.version}\n`, err: "" });
   });
 
-  it("prints a CognixError as located lines with its exit code, never a stack", async () => {
-    vi.stubEnv("COGNIX_DEBUG", "1");
-    const err = sink();
-    expect(await main(["generate", "user"], { stdout: sink().stream, stderr: err.stream })).toBe(1);
-    expect(err.text()).toBe("cog.yaml:2:3: build: bad\n");
+  it("calls an unknown leading option an option and an unknown word a command (exit 2)", async () => {
+    const opt = await run(["--bogus"]);
+    expect([opt.code, opt.err]).toEqual([2, expect.stringMatching(/^error: unknown option --bogus\n\nUsage: cognix <command>/)]);
+    const cmd = await run(["buidl"]);
+    expect([cmd.code, cmd.err]).toEqual([2, expect.stringMatching(/^error: unknown command "buidl" \(did you mean build\?\)\n/)]);
+    const none = await run([]);
+    expect([none.code, none.out]).toEqual([2, ""]);
+    expect(none.err).toMatch(/^Usage: cognix <command>/);
   });
 
-  it("calls an unknown leading option an option, not a command (exit 2)", async () => {
-    const err = sink();
-    expect(await main(["--bogus"], { stdout: sink().stream, stderr: err.stream })).toBe(2);
-    expect(err.text()).toMatch(/^unknown option --bogus\n\nUsage: cognix /);
-    const cmd = sink();
-    expect(await main(["bogus"], { stdout: sink().stream, stderr: cmd.stream })).toBe(2);
-    expect(cmd.text()).toMatch(/^unknown command "bogus"\n/);
+  it("answers help COMMAND like COMMAND --help", async () => {
+    const a = await run(["help", "push"]);
+    const b = await run(["push", "--help"]);
+    expect(a).toEqual(b);
+    expect(a.out).toMatch(/^Usage: cognix push \[IMAGE\] \[options\]/);
   });
 });

@@ -1,34 +1,22 @@
 // The part of the cognix CLI that a Nix build ships: commands whose code uses
 // Node built-ins only (no yaml/ajv), so `tsc` and `node` are all it needs.
 // `./result` runs `image`; `nix run .#<model>.push-weights` runs `push-weights`.
-import { main as imageMain } from "../image/main.ts";
-import { pushWeightsCommand } from "../weights/push-command.ts";
+import { processContext, type Context } from "../cli/context.ts";
+import { isEntryPoint } from "../cli/entry.ts";
+import { runProgram } from "../cli/program.ts";
+import type { Program } from "../cli/spec.ts";
 import { lockWeightsCommand } from "../weights/lock-command.ts";
+import { pushWeightsCommand } from "../weights/push-command.ts";
 
-const USAGE = `usage: cognix <image|push-weights|lock-weights> [options]
-(the full cognix CLI, with generate/lock/build…, is the npm package)
-`;
+export const TOOL: Program = {
+  name: "cognix",
+  summary: "The commands a Nix build of cognix ships (the full cognix, with generate, lock, build and run, is the npm package or `nix run github:cognix/cognix#cognix`).",
+  commands: [pushWeightsCommand, lockWeightsCommand],
+};
 
-export async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case "image":
-      return imageMain([...rest]);
-    case "push-weights":
-      return pushWeightsCommand([...rest]);
-    case "lock-weights":
-      return lockWeightsCommand([...rest]);
-    case "-h":
-    case "--help":
-      process.stdout.write(USAGE);
-      return 0;
-    default:
-      process.stderr.write(`unknown command ${JSON.stringify(command ?? "")}\n${USAGE}`);
-      return 2;
-  }
+export async function main(argv: readonly string[], ctx: Context = processContext()): Promise<number> {
+  if (argv[0] === "image") return (await import("../image/main.ts")).main([...argv.slice(1)], ctx);
+  return runProgram(TOOL, argv, ctx);
 }
 
-const entry = process.argv[1];
-if (entry !== undefined && /(^|[\\/])tool[\\/]main\.(ts|js)$/.test(entry)) {
-  process.exitCode = await main(process.argv.slice(2));
-}
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

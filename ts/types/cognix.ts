@@ -13,9 +13,13 @@ export interface CognixConfig {
    */
   source: {
     /**
-     * Path of the cog.yaml read.
+     * Path of the cog.yaml read (cog.yml when only that exists).
      */
     cogYaml: string;
+    /**
+     * Name of the model directory: an image with no `image:` is named after it, cog-<directory>, as Cog names it (a flake's copy of the directory is named "source").
+     */
+    directory?: string;
     /**
      * sha256 of cog.yaml's bytes, so a stale cognix.json can be detected.
      */

@@ -8,9 +8,9 @@ import { describe, expect, it } from "vitest";
 import { generate } from "../../generate/generate.ts";
 import { checkLockFresh, describeChange } from "../../lock/freshness.ts";
 import { readUvLock } from "../../lock/uv-lock.ts";
-import { pyprojectFor } from "../pyproject.ts";
-import { sizeCommand } from "../size.ts";
-import { capture, repo, tempDir } from "./helpers.ts";
+import { renderPyproject } from "../../pyproject/render.ts";
+import type { CognixConfig } from "../../types/cognix.ts";
+import { capture, cognix, repo, tempDir } from "./helpers.ts";
 import { chrootMissing, startChroot } from "../../runtime/chroot.ts";
 import { buildOffline, offlineMissing } from "../../testkit/offline.ts";
 
@@ -24,7 +24,7 @@ describe.each(EXAMPLES)("examples/%s", (name) => {
   });
 
   it("pyproject.toml matches what cognix.json renders to", () => {
-    expect(readFileSync(join(dir, "pyproject.toml"), "utf8")).toBe(pyprojectFor(dir));
+    expect(readFileSync(join(dir, "pyproject.toml"), "utf8")).toBe(renderPyproject(JSON.parse(readFileSync(join(dir, "cognix.json"), "utf8")) as CognixConfig));
   });
 
   const lock = join(dir, "uv.lock");
@@ -67,15 +67,15 @@ describe.skipIf(offline.length > 0)("examples/ebsynth-cpu built offline (the REA
     try {
       const out = buildOffline(join(repo, "examples", "ebsynth-cpu"), join(tmp, "result"));
       const spec = JSON.parse(spawnSync(out, ["spec"], { encoding: "utf8" }).stdout) as { config: { Labels: Record<string, string> } };
-      const cognix = JSON.parse(readFileSync(join(repo, "examples", "ebsynth-cpu", "cognix.json"), "utf8")) as {
+      const config = JSON.parse(readFileSync(join(repo, "examples", "ebsynth-cpu", "cognix.json"), "utf8")) as {
         labels: Record<string, string>;
         systemPackages: { apt: string; nix: string[] }[];
       };
-      expect(spec.config.Labels["run.cog.config"]).toBe(cognix.labels["run.cog.config"]);
+      expect(spec.config.Labels["run.cog.config"]).toBe(config.labels["run.cog.config"]);
       const c = capture(tmp);
-      expect(await sizeCommand(["result", "--json"], c.ctx)).toBe(0);
+      expect(await cognix(["size", "result", "--json"], c.ctx)).toBe(0);
       const paths = (JSON.parse(c.out()) as { paths: { path: string }[] }).paths.map((p) => p.path);
-      expect(cognix.systemPackages.map((p) => p.apt)).toEqual(["ffmpeg", "libgl1-mesa-glx", "libglib2.0-0"]);
+      expect(config.systemPackages.map((p) => p.apt)).toEqual(["ffmpeg", "libgl1-mesa-glx", "libglib2.0-0"]);
       expect(paths.some((p) => /-ffmpeg[-\w.]*$/.test(p))).toBe(true);
 
       const oci = join(tmp, "oci");

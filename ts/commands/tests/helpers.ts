@@ -2,39 +2,19 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import type { Context } from "../context.ts";
+import { capture as captureWith, type Captured } from "../../cli/tests/capture.ts";
+
+export type { Captured };
+export { main as cognix } from "../../cli.ts";
 
 export const here = dirname(fileURLToPath(import.meta.url));
 export const repo = join(here, "..", "..", "..");
 export const fixtures = join(here, "fixtures");
 
-export interface Captured {
-  ctx: Context;
-  out: () => string;
-  err: () => string;
-}
-
 /** A context writing into strings; `env` replaces the process environment (PATH included). */
 export function capture(cwd: string, env: NodeJS.ProcessEnv = process.env, tty = false): Captured {
-  let out = "";
-  let err = "";
-  const sink = (append: (s: string) => void): Writable & { isTTY?: boolean } => {
-    const w = new Writable({
-      write(chunk: Buffer | string, _enc, cb) {
-        append(chunk.toString());
-        cb();
-      },
-    }) as Writable & { isTTY?: boolean };
-    w.isTTY = tty;
-    return w;
-  };
-  return {
-    ctx: { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), env, cwd },
-    out: () => out,
-    err: () => err,
-  };
+  return captureWith(cwd, { env, tty });
 }
 
 export function tempDir(prefix: string): string {

@@ -5,8 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { generate } from "../../generate/generate.ts";
 import { renderPyproject } from "../../pyproject/render.ts";
-import { initCommand } from "../init.ts";
-import { capture, fixtures, repo, tempDir } from "./helpers.ts";
+import { capture, cognix, fixtures, repo, tempDir } from "./helpers.ts";
 
 describe("cognix init", () => {
   let dir = "";
@@ -18,7 +17,7 @@ describe("cognix init", () => {
 
   it("writes flake.nix from the template, cognix.json and pyproject.toml", async () => {
     const c = capture(dir);
-    expect(await initCommand(["--cognix-url", "path:/opt/cognix", "--json"], c.ctx)).toBe(0);
+    expect(await cognix(["init", "--cognix-url", "path:/opt/cognix", "--json"], c.ctx)).toBe(0);
     expect(JSON.parse(c.out())).toEqual({ files: ["cognix.json", "flake.nix", "pyproject.toml"], ok: true });
     const template = readFileSync(join(repo, "templates", "default", "flake.nix"), "utf8");
     const flake = readFileSync(join(dir, "flake.nix"), "utf8");
@@ -31,7 +30,7 @@ describe("cognix init", () => {
 
   it("keeps the template's cognix URL when none is given, and names the next steps", async () => {
     const c = capture(dir);
-    expect(await initCommand([dir], c.ctx)).toBe(0);
+    expect(await cognix(["init", dir], c.ctx)).toBe(0);
     expect(readFileSync(join(dir, "flake.nix"), "utf8")).toBe(readFileSync(join(repo, "templates", "default", "flake.nix"), "utf8"));
     expect(c.err()).toContain("cognix lock");
   });
@@ -39,18 +38,18 @@ describe("cognix init", () => {
   it("refuses to overwrite flake.nix without --force", async () => {
     writeFileSync(join(dir, "flake.nix"), "# mine\n");
     const c = capture(dir);
-    expect(await initCommand([], c.ctx)).toBe(1);
+    expect(await cognix(["init"], c.ctx)).toBe(1);
     expect(c.err()).toContain("flake.nix: already exists: use --force");
     expect(readFileSync(join(dir, "flake.nix"), "utf8")).toBe("# mine\n");
     expect(existsSync(join(dir, "cognix.json"))).toBe(false);
-    expect(await initCommand(["--force"], capture(dir).ctx)).toBe(0);
+    expect(await cognix(["init", "--force"], capture(dir).ctx)).toBe(0);
     expect(readFileSync(join(dir, "flake.nix"), "utf8")).not.toBe("# mine\n");
   });
 
   it("needs a cog.yaml", async () => {
     rmSync(join(dir, "cog.yaml"));
     const c = capture(dir);
-    expect(await initCommand([], c.ctx)).toBe(1);
+    expect(await cognix(["init"], c.ctx)).toBe(1);
     expect(c.err()).toContain("cog.yaml: not found");
     expect(existsSync(join(dir, "flake.nix"))).toBe(false);
   });
@@ -59,7 +58,7 @@ describe("cognix init", () => {
     writeFileSync(join(dir, "cog.yaml"), 'build:\n  python_version: "3.12"\n  gpu: maybe\npredict: "predict.py:Predictor"\n');
     const before = readdirSync(dir).sort();
     const c = capture(dir);
-    expect(await initCommand([], c.ctx)).toBe(1);
+    expect(await cognix(["init"], c.ctx)).toBe(1);
     expect(c.err()).toMatch(/cog\.yaml:3:\d+: build\.gpu/);
     expect(readdirSync(dir).sort()).toEqual(before);
   });

@@ -3,9 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { diffCommand } from "../diff.ts";
-import { sizeCommand } from "../size.ts";
-import { capture, fixtures } from "./helpers.ts";
+import { capture, cognix, fixtures } from "./helpers.ts";
 
 interface Spec {
   closure: { path: string; narSize: number }[];
@@ -16,7 +14,7 @@ const spec = (name: string): Spec => JSON.parse(readFileSync(join(fixtures, name
 describe("cognix size", () => {
   it("reports every layer and store path, largest first, with the total of the layers", async () => {
     const c = capture(fixtures);
-    expect(await sizeCommand(["spec-a.json", "--json"], c.ctx)).toBe(0);
+    expect(await cognix(["size", "spec-a.json", "--json"], c.ctx)).toBe(0);
     const r = JSON.parse(c.out()) as { totalBytes: number; closureNarSize: number; layers: { id: string; bytes: number; measured: string }[]; paths: { path: string; narSize: number; layer: string | null }[] };
     const s = spec("spec-a.json");
     expect(r.totalBytes).toBe(s.layers.reduce((t, l) => t + (l.size ?? 0), 0));
@@ -29,7 +27,7 @@ describe("cognix size", () => {
 
   it("falls back to NAR sizes without digests, and says so in the table", async () => {
     const c = capture(fixtures);
-    expect(await sizeCommand(["spec-b-undigested.json", "--top", "2"], c.ctx)).toBe(0);
+    expect(await cognix(["size", "spec-b-undigested.json", "--top", "2"], c.ctx)).toBe(0);
     const out = c.out();
     expect(out).toContain("(nar)");
     const pathRows = out.split("\n").filter((l) => l.startsWith("/nix/store/"));
@@ -40,32 +38,32 @@ describe("cognix size", () => {
   it("gives the same bytes for the same spec", async () => {
     const a = capture(fixtures);
     const b = capture(fixtures);
-    await sizeCommand(["spec-a.json", "--json"], a.ctx);
-    await sizeCommand([join(fixtures, "spec-a.json"), "--json"], b.ctx);
+    await cognix(["size", "spec-a.json", "--json"], a.ctx);
+    await cognix(["size", join(fixtures, "spec-a.json"), "--json"], b.ctx);
     expect(a.out()).toBe(b.out());
     expect(a.out().endsWith("}\n")).toBe(true);
   });
 
   it("errors: no ./result, a bad spec, a bad --top", async () => {
     const none = capture(fixtures);
-    expect(await sizeCommand([], none.ctx)).toBe(1);
+    expect(await cognix(["size"], none.ctx)).toBe(1);
     expect(none.err()).toContain("result: not found");
     const bad = capture(fixtures);
-    expect(await sizeCommand(["model/cog.yaml"], bad.ctx)).toBe(1);
+    expect(await cognix(["size", "model/cog.yaml"], bad.ctx)).toBe(1);
     expect(bad.err()).toContain("model/cog.yaml: no built image here");
     const broken = capture(join(fixtures, ".."));
-    expect(await sizeCommand(["fixtures/broken-spec.json", "--json"], broken.ctx)).toBe(1);
+    expect(await cognix(["size", "fixtures/broken-spec.json", "--json"], broken.ctx)).toBe(1);
     expect(broken.err()).toContain("fixtures/broken-spec.json");
     expect(JSON.parse(broken.out())).toMatchObject({ ok: false });
     const usage = capture(fixtures);
-    expect(await sizeCommand(["spec-a.json", "--top", "-1"], usage.ctx)).toBe(2);
+    expect(await cognix(["size", "spec-a.json", "--top", "-1"], usage.ctx)).toBe(2);
   });
 });
 
 describe("cognix diff", () => {
   it("digested specs: the layers with the same digest are shared", async () => {
     const c = capture(fixtures);
-    expect(await diffCommand(["spec-a.json", "spec-b.json", "--json"], c.ctx)).toBe(0);
+    expect(await cognix(["diff", "spec-a.json", "spec-b.json", "--json"], c.ctx)).toBe(0);
     const r = JSON.parse(c.out()) as {
       comparedBy: string;
       shared: { layers: { id: string }[]; bytes: number };
@@ -89,7 +87,7 @@ describe("cognix diff", () => {
 
   it("without digests, layers holding the same store paths count as shared", async () => {
     const c = capture(fixtures);
-    expect(await diffCommand(["spec-a.json", "spec-b-undigested.json", "--json"], c.ctx)).toBe(0);
+    expect(await cognix(["diff", "spec-a.json", "spec-b-undigested.json", "--json"], c.ctx)).toBe(0);
     const r = JSON.parse(c.out()) as { comparedBy: string; shared: { layers: { id: string }[] }; onlyB: { layers: { id: string }[] } };
     expect(r.comparedBy).toBe("paths");
     const a = spec("spec-a.json");
@@ -102,15 +100,15 @@ describe("cognix diff", () => {
 
   it("the table names A and B and the shared bytes", async () => {
     const c = capture(fixtures);
-    expect(await diffCommand(["spec-a.json", "spec-b.json"], c.ctx)).toBe(0);
+    expect(await cognix(["diff", "spec-a.json", "spec-b.json"], c.ctx)).toBe(0);
     expect(c.out()).toContain("A: spec-a.json\nB: spec-b.json");
     expect(c.out()).toMatch(/^shared\s+\d+\s+\S+ \w?i?B$/m);
   });
 
   it("usage: two images, no more, no less", async () => {
     const c = capture(fixtures);
-    expect(await diffCommand(["spec-a.json"], c.ctx)).toBe(2);
-    expect(await diffCommand(["spec-a.json", "spec-b.json", "spec-a.json"], c.ctx)).toBe(2);
+    expect(await cognix(["diff", "spec-a.json"], c.ctx)).toBe(2);
+    expect(await cognix(["diff", "spec-a.json", "spec-b.json", "spec-a.json"], c.ctx)).toBe(2);
     expect(c.err()).toContain("Usage: cognix diff A B");
   });
 });

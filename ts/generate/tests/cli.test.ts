@@ -115,7 +115,7 @@ describe("cognix generate (subprocess)", () => {
     writeFileSync(join(dir, "reqs", "extra.txt"), "scipy==1.14.0\n");
     const stale = await runCli(["generate", dir, "--check", "--json"]);
     expect(stale.code).toBe(1);
-    expect(JSON.parse(stale.stdout)).toMatchObject({ ok: false, stale: true });
+    expect(JSON.parse(stale.stdout)).toMatchObject({ ok: false, errors: [expect.stringMatching(/cognix\.json: stale: cog\.yaml or a file it names changed since it was generated; run `cognix generate /)] });
     expect(readFileSync(join(dir, "cognix.json"), "utf8")).toBe(before);
   });
 
@@ -189,7 +189,11 @@ describe("broken fixtures", () => {
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
       const lines = r.stderr.trimEnd().split("\n").filter((l) => !l.startsWith("warning: "));
       expect(lines.length).toBeGreaterThan(0);
-      for (const l of lines) expect(l.startsWith(f.dir) ? l.slice(f.dir.length + 1) : l).toMatch(name === "empty" ? /^cog\.yaml: / : PROBLEM_LINE);
+      for (const l of lines) {
+        expect(l).toMatch(/^error: /);
+        const located = l.slice("error: ".length);
+        expect(located.startsWith(f.dir) ? located.slice(f.dir.length + 1) : located).toMatch(name === "empty" ? /^cog\.yaml: / : PROBLEM_LINE);
+      }
       expect(existsSync(join(f.dir, "cognix.json"))).toBe(false);
     } finally {
       f.cleanup();

@@ -74,7 +74,7 @@ describe("the OpenAPI schema in cognix.json", () => {
     });
     const r = await runCli(["generate", dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^${dir}/predict\\.py:6:26: unsupported output type: Optional is not allowed as a return type$`, "m"));
+    expect(r.stderr).toMatch(new RegExp(`^error: ${dir}/predict\\.py:6:26: unsupported output type: Optional is not allowed as a return type$`, "m"));
     expect(() => readFileSync(join(dir, "cognix.json"))).toThrow();
   });
 

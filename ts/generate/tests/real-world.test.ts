@@ -31,7 +31,7 @@ describe("cognix generate over real-world cog.yaml files", () => {
         outcomes.set(name, "ok");
       } else {
         expect(existsSync(out)).toBe(false);
-        const errors = r.stderr.trimEnd().split("\n").filter((l) => !l.startsWith("warning: "));
+        const errors = r.stderr.trimEnd().split("\n").filter((l) => !l.startsWith("warning: ")).map((l) => l.replace(/^error: /, ""));
         expect(errors.length).toBeGreaterThan(0);
         for (const l of errors) expect(l).toMatch(PROBLEM_LINE);
         // Snapshot the location and the start of each message: enough to spot a regression.

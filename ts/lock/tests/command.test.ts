@@ -1,10 +1,14 @@
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CognixError } from "../../util/errors.ts";
+import { processContext } from "../../cli/context.ts";
+import { runCommandLine } from "../../cli/program.ts";
 import { lockCommand } from "../command.ts";
+
+const lock = (argv: string[]): Promise<number> => runCommandLine("cognix", lockCommand, argv, processContext());
 import { runUvLock } from "../run-uv.ts";
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "../../../lib/python/tests/fixtures");
@@ -76,19 +80,19 @@ describe("runUvLock", () => {
 describe("lockCommand", () => {
   it("-h prints the usage on stdout and exits 0; an unknown option is one short line and exit 2", async () => {
     const help = capture();
-    expect(await lockCommand(["-h"])).toBe(0);
-    expect(help.out()).toMatch(/^usage: cognix lock /);
+    expect(await lock(["-h"])).toBe(0);
+    expect(help.out()).toMatch(/^Usage: cognix lock \[DIR\] \[options\]\n/);
     expect(help.err()).toBe("");
     vi.restoreAllMocks();
     const bad = capture();
-    expect(await lockCommand(["--bogus"])).toBe(2);
-    expect(bad.err()).toMatch(/^error: unknown option --bogus\nusage: cognix lock /);
+    expect(await lock(["--bogus"])).toBe(2);
+    expect(bad.err()).toMatch(/^error: unknown option --bogus\n\nUsage: cognix lock /);
   });
 
   it("--check without pyproject.toml names the commands that write it", async () => {
     const dir = temp();
     const c = capture();
-    expect(await lockCommand([dir, "--check"])).toBe(1);
+    expect(await lock([dir, "--check"])).toBe(1);
     expect(c.err()).toContain("pyproject.toml not found; run `cognix lock`");
     expect(c.err()).not.toContain("cognix generate");
   });
@@ -97,15 +101,26 @@ describe("lockCommand", () => {
     const dir = temp();
     cpSync(join(FIXTURES, "plain-cpu"), dir, { recursive: true });
     let io = capture();
-    expect(await lockCommand([dir, "--check", "--json"])).toBe(0);
+    expect(await lock([dir, "--check", "--json"])).toBe(0);
     expect(JSON.parse(io.out())).toMatchObject({ ok: true, fresh: true, changes: [] });
     vi.restoreAllMocks();
 
     writeFileSync(join(dir, "pyproject.toml"), readFileSync(join(dir, "pyproject.toml"), "utf8").replace('"requests>=2.32.3",', '"requests>=2.32.3",\n    "pillow",'));
     io = capture();
-    expect(await lockCommand([dir, "--check"])).toBe(1);
+    expect(await lock([dir, "--check"])).toBe(1);
     expect(io.err()).toContain("uv.lock is stale");
     expect(io.err()).toContain("added: pillow (not in uv.lock)");
+  });
+
+  it("works on the model the current directory is in, found from a subdirectory", async () => {
+    const dir = temp();
+    cpSync(join(FIXTURES, "plain-cpu"), dir, { recursive: true });
+    writeFileSync(join(dir, "cog.yaml"), 'build:\n  python_version: "3.12"\n');
+    const sub = join(dir, "src", "deep");
+    mkdirSync(sub, { recursive: true });
+    const io = capture();
+    expect(await runCommandLine("cognix", lockCommand, ["--check", "--json"], { ...processContext(), cwd: sub })).toBe(0);
+    expect(JSON.parse(io.out())).toMatchObject({ ok: true, fresh: true, lockFile: join(dir, "uv.lock") });
   });
 
   it("locks with uv and checks the result", async () => {
@@ -113,7 +128,7 @@ describe("lockCommand", () => {
     cpSync(join(FIXTURES, "torch-cuda", "pyproject.toml"), join(dir, "pyproject.toml"));
     process.env["COGNIX_UV"] = fakeUv({ copyLockFrom: join(FIXTURES, "torch-cuda", "uv.lock") });
     const io = capture();
-    expect(await lockCommand([dir, "--json"])).toBe(0);
+    expect(await lock([dir, "--json"])).toBe(0);
     const out = JSON.parse(io.out()) as { ok: boolean; lockFile: string; packages: number };
     expect(out).toEqual({
       ok: true,
@@ -129,7 +144,7 @@ describe("lockCommand", () => {
     cpSync(join(FIXTURES, "torch-cuda", "pyproject.toml"), join(dir, "pyproject.toml"));
     process.env["COGNIX_UV"] = fakeUv({ copyLockFrom: join(FIXTURES, "plain-cpu", "uv.lock") });
     const io = capture();
-    expect(await lockCommand([dir])).toBe(1);
+    expect(await lock([dir])).toBe(1);
     expect(io.err()).toContain("uv.lock is stale");
     expect(io.err()).toContain("added: torch==2.7.1+cu126");
   });
@@ -149,7 +164,7 @@ describe("lockCommand", () => {
     process.env["COGNIX_UV"] = bin;
     const io = capture();
     // No uv.lock is written by this fake, so the run fails after uv; the pyproject is what is checked.
-    expect(await lockCommand([dir])).toBe(1);
+    expect(await lock([dir])).toBe(1);
     const seen = readFileSync(join(dir, "seen-pyproject.toml"), "utf8");
     expect(seen).toContain('"cog==0.16.8"');
     expect(seen).toContain('requires-python = "==3.12.*"');
@@ -162,7 +177,7 @@ describe("lockCommand", () => {
     cpSync(join(FIXTURES, "plain-cpu", "pyproject.toml"), join(dir, "pyproject.toml"));
     process.env["COGNIX_UV"] = join(temp(), "no-such-uv");
     const io = capture();
-    expect(await lockCommand([dir, "--json"])).toBe(1);
+    expect(await lock([dir, "--json"])).toBe(1);
     const out = JSON.parse(io.out()) as { ok: boolean; errors: string[] };
     expect(out.ok).toBe(false);
     expect(out.errors[0]).toContain("was not found");
@@ -170,7 +185,7 @@ describe("lockCommand", () => {
 
   it("rejects unknown options with exit 2", async () => {
     const io = capture();
-    expect(await lockCommand(["--bogus"])).toBe(2);
-    expect(io.err()).toContain("usage: cognix lock");
+    expect(await lock(["--bogus"])).toBe(2);
+    expect(io.err()).toContain("Usage: cognix lock [DIR] [options]");
   });
 });

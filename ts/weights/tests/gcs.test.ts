@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GcsClient } from "../gcs/client.ts";
 import { lockWeights } from "../lock.ts";
 import { readLock, writeLock, type WeightsLock } from "../lock-file.ts";
+import { processContext } from "../../cli/context.ts";
+import { runCommandLine } from "../../cli/program.ts";
 import { pushWeightsCommand } from "../push-command.ts";
 import { pushWeights } from "../push.ts";
 import { hasGcsEmulator, startGcsEmulator, type GcsEmulator } from "./helpers/gcs-emulator.ts";
@@ -188,12 +190,12 @@ describe.skipIf(!emulator)("gs:// weights against gcp-storage-emulator (Cloud St
     vi.stubEnv("STORAGE_EMULATOR_HOST", proxy.host);
     vi.stubEnv("GOOGLE_OAUTH_ACCESS_TOKEN", TOKEN);
     try {
-      const bad = await capture(() => pushWeightsCommand(["--to", "gs://weights/cli", "--lock", lockPath, "--part-size", "1000000"]));
+      const bad = await capture(() => runCommandLine("cognix", pushWeightsCommand, ["--to", "gs://weights/cli", "--lock", lockPath, "--part-size", "1000000"], processContext()));
       expect(bad.code).toBe(2);
       expect(bad.stderr).toBe("error: --part-size: gs:// uploads in chunks that are multiples of 262144 bytes (256 KiB); got 1000000\n");
       expect(readFileSync(lockPath, "utf8")).toBe(before);
 
-      const r = await capture(() => pushWeightsCommand(["--to", "gs://weights/cli", "--lock", lockPath, "--json"]));
+      const r = await capture(() => runCommandLine("cognix", pushWeightsCommand, ["--to", "gs://weights/cli", "--lock", lockPath, "--json"], processContext()));
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
       const out = JSON.parse(r.stdout) as { files: { set: string; uploaded: boolean; url: string }[] };
