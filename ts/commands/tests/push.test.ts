@@ -1,11 +1,59 @@
 // `cognix push --json` prints one JSON document on stdout, also when the push fails.
-import { rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { capture, cognix, fakeTool, tempDir } from "./helpers.ts";
 
 const dir = tempDir("push");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("cognix push: what it hands the image tool", () => {
+  /** A built image that records the arguments of its `push`. */
+  function recorder(name: string): { result: string; args: () => string[] } {
+    const log = join(dir, `${name}.args`);
+    const result = fakeTool(join(dir, name), "result", `printf '%s\\n' "$@" > "${log}"`);
+    return { result, args: () => readFileSync(log, "utf8").trim().split("\n") };
+  }
+
+  it("speaks plain HTTP to localhost and 127.0.0.1 without --insecure, as Docker does, and TLS elsewhere", async () => {
+    const r = recorder("loopback");
+    for (const ref of ["127.0.0.1:5000/m:t", "localhost:5000/m", "[::1]:5000/m"]) {
+      expect(await cognix(["push", ref, "--result", r.result], capture(dir).ctx)).toBe(0);
+      expect(r.args()).toEqual(["push", ref, "--insecure"]);
+    }
+    expect(await cognix(["push", "r8.im/acme/m", "--result", r.result], capture(dir).ctx)).toBe(0);
+    expect(r.args()).toEqual(["push", "r8.im/acme/m"]);
+  });
+
+  it("passes the push options on, checked once", async () => {
+    const r = recorder("options");
+    const args = ["push", "r8.im/a/b", "--result", r.result, "-j", "8", "--compression", "zstd", "--timeout", "30", "--authfile", "auth.json", "--cache-dir", "c"];
+    expect(await cognix(args, capture(dir).ctx)).toBe(0);
+    expect(r.args()).toEqual(["push", "r8.im/a/b", "--jobs", "8", "--compression", "zstd", "--timeout", "30", "--cache-dir", "c", "--auth-file", "auth.json"]);
+    for (const [bad, why] of [
+      [["-j", "65"], '--jobs must be a whole number from 1 to 64, not "65"'],
+      [["--compression", "lz4"], '--compression must be gzip or zstd, not "lz4"'],
+      [["--timeout", "0"], '--timeout must be a whole number from 1 to 86400, not "0"'],
+    ] as const) {
+      const c = capture(dir);
+      expect(await cognix(["push", "r8.im/a/b", "--result", r.result, ...bad], c.ctx)).toBe(2);
+      expect(c.err()).toMatch(new RegExp(`^error: ${why.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\n\nUsage: cognix push`));
+    }
+  });
+
+  it("takes IMAGE from cog.yaml's image: (in cognix.json), from a subdirectory of the model", async () => {
+    const r = recorder("from-config");
+    const model = join(dir, "model-with-image");
+    mkdirSync(join(model, "sub"), { recursive: true });
+    writeFileSync(join(model, "cog.yaml"), 'build:\n  python_version: "3.12"\nimage: r8.im/acme/from-config\n');
+    writeFileSync(join(model, "cognix.json"), JSON.stringify({ image: "r8.im/acme/from-config" }));
+    expect(await cognix(["push", "--result", r.result], capture(join(model, "sub")).ctx)).toBe(0);
+    expect(r.args()).toEqual(["push", "r8.im/acme/from-config"]);
+    const bad = capture(dir);
+    expect(await cognix(["push", "Not A Ref", "--result", r.result], bad.ctx)).toBe(2);
+    expect(bad.err()).toMatch(/^error: invalid image reference "Not A Ref"/);
+  });
+});
 
 describe("cognix push --json", () => {
   it("reports a failed push whose tool printed no JSON as {errors, ok: false}", async () => {

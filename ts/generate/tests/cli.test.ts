@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { validateAgainst } from "../../schema/validators.ts";
@@ -175,6 +176,61 @@ describe("cognix generate (subprocess)", () => {
     expect(r2.code).toBe(1);
     expect(r2.stderr).toMatch(/cog\.yaml: cog\.yaml not found/);
     expect(r2.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("cognix generate inside a model", () => {
+  it("walks up to cog.yaml from a subdirectory, names files from where the user is, and says one line", async () => {
+    const dir = scratch("valid/sdk-017");
+    const sub = join(dir, "src", "deep");
+    mkdirSync(sub, { recursive: true });
+    const lines = (stderr: string): string[] => stderr.split("\n").filter((l) => l !== "" && !l.startsWith("warning: "));
+    const r = await runCli(["generate"], { cwd: sub });
+    expect(r.code).toBe(0);
+    expect(lines(r.stderr)).toEqual(["wrote ../../cognix.json"]);
+    expect(existsSync(join(dir, "cognix.json"))).toBe(true);
+    const again = await runCli(["generate", "--check"], { cwd: sub });
+    expect([again.code, lines(again.stderr)]).toEqual([0, ["../../cognix.json is up to date"]]);
+
+    const bad = scratch("broken/unknown-key");
+    mkdirSync(join(bad, "sub"));
+    const b = await runCli(["generate"], { cwd: join(bad, "sub") });
+    expect(b.code).toBe(1);
+    expect(b.stderr).toMatch(/^error: \.\.\/cog\.yaml:2:3: build\.pythn_version: unknown key/m);
+  });
+
+  it("says when there is no cog.yaml here or above", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "cognix-nomodel-"));
+    try {
+      const r = await runCli(["generate"], { cwd: empty });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe("error: cog.yaml: not found in this directory or any above it: run cognix inside a Cog model, or name its directory\n");
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it("reads cog.yml like cog.yaml, records which it read, and refuses it for a cog SDK that reads /src/cog.yaml", async () => {
+    const dir = scratch("valid/sdk-017");
+    renameSync(join(dir, "cog.yaml"), join(dir, "cog.yml"));
+    const r = await runCli(["generate", dir]);
+    expect(r.code).toBe(0);
+    const cfg = JSON.parse(readFileSync(join(dir, "cognix.json"), "utf8")) as CognixConfig;
+    expect(cfg.source.cogYaml).toBe("cog.yml");
+    expect(r.stderr).toMatch(/^warning: cog\.yml:4:1: predict: deprecated/m);
+
+    const old = scratch("valid/all-keys");
+    renameSync(join(old, "cog.yaml"), join(old, "cog.yml"));
+    const o = await runCli(["generate", old]);
+    expect(o.code).toBe(1);
+    expect(o.stderr).toContain(`error: ${old}/cog.yml: the cog SDK this model gets (below 0.17) reads /src/cog.yaml in the image: rename cog.yml to cog.yaml\n`);
+    expect(existsSync(join(old, "cognix.json"))).toBe(false);
+  });
+
+  it("records the model directory's name, which names an image with no image: as Cog does", async () => {
+    const dir = scratch("valid/sdk-017");
+    expect((await runCli(["generate", dir])).code).toBe(0);
+    expect((JSON.parse(readFileSync(join(dir, "cognix.json"), "utf8")) as CognixConfig).source.directory).toBe("model");
   });
 });
 
