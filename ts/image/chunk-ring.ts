@@ -19,7 +19,10 @@ const STATE = 2;
 const WAKE_AT = 3;
 const TO_CONSUMER = 4;
 const TO_PRODUCER = 5;
-const LENGTHS = 6;
+/** A second reader's consumed count (a ring read by two threads: one hashes, one writes). */
+const CONSUMED_B = 6;
+const READERS = 7;
+const LENGTHS = 8;
 
 /** Atomics.waitAsync (Node 16 and later), which the ES2022 library this project targets does not declare. */
 type WaitAsync = (a: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
@@ -53,11 +56,19 @@ export function createRing(slots = 8, slotSize = 256 * 1024): RingMemory {
 const free: RingMemory[] = [];
 const MAX_FREE = 8;
 
-/** A ring with both counters at zero, from the free list when one is there. */
-export function acquireRing(): RingMemory {
+/** A ring with its counters at zero, for one or two readers (each sees every slot), from the free list when one is there. */
+export function acquireRing(readers: 1 | 2 = 1): RingMemory {
   const ring = free.pop() ?? createRing();
-  new Int32Array(ring.control).fill(0);
+  const ctl = new Int32Array(ring.control);
+  ctl.fill(0);
+  ctl[READERS] = readers;
   return ring;
+}
+
+/** How far every reader has got: a slot is free once all have released it. */
+function consumedByAll(ctl: Int32Array): number {
+  const a = Atomics.load(ctl, CONSUMED);
+  return Atomics.load(ctl, READERS) === 2 ? Math.min(a, Atomics.load(ctl, CONSUMED_B)) : a;
 }
 
 /** Gives a ring back once neither side uses it any more. */
@@ -88,14 +99,14 @@ export class RingProducer implements SlotSink {
     for (;;) {
       const signal = Atomics.load(this.ctl, TO_PRODUCER);
       if (Atomics.load(this.ctl, STATE) === ABORTED) throw new RingAborted();
-      if (this.produced - Atomics.load(this.ctl, CONSUMED) < slots) {
+      if (this.produced - consumedByAll(this.ctl) < slots) {
         Atomics.store(this.ctl, WAKE_AT, 0);
         return this.views[this.produced % slots]!;
       }
       const wakeAt = this.produced - Math.floor(slots / 2);
       Atomics.store(this.ctl, WAKE_AT, wakeAt);
       // Re-read after asking: a release in between either is seen here or sees the request.
-      if (Atomics.load(this.ctl, CONSUMED) < wakeAt) Atomics.wait(this.ctl, TO_PRODUCER, signal);
+      if (consumedByAll(this.ctl) < wakeAt) Atomics.wait(this.ctl, TO_PRODUCER, signal);
     }
   }
 
@@ -131,12 +142,15 @@ export class RingConsumer {
   private readonly slots: number;
   private readonly slotSize: number;
   private consumed = 0;
+  private readonly counter: number;
 
-  constructor(ring: RingMemory) {
+  /** `reader` 1 is the second reader of a ring acquired for two. */
+  constructor(ring: RingMemory, reader: 0 | 1 = 0) {
     this.ctl = new Int32Array(ring.control);
     this.data = ring.data;
     this.slots = ring.slots;
     this.slotSize = ring.slotSize;
+    this.counter = reader === 0 ? CONSUMED : CONSUMED_B;
   }
 
   /** The next item if one is ready, or undefined. */
@@ -180,9 +194,9 @@ export class RingConsumer {
   /** The last chunk returned is no longer needed: its slot may be refilled. */
   release(): void {
     this.consumed++;
-    Atomics.store(this.ctl, CONSUMED, this.consumed);
+    Atomics.store(this.ctl, this.counter, this.consumed);
     const wakeAt = Atomics.load(this.ctl, WAKE_AT);
-    if (wakeAt !== 0 && this.consumed >= wakeAt) this.signal();
+    if (wakeAt !== 0 && consumedByAll(this.ctl) >= wakeAt) this.signal();
   }
 
   /** Stops the producer at its next slot. */

@@ -31,6 +31,8 @@ async function hashHere(ring: RingMemory, onBytes?: (n: number) => void): Promis
   }
 }
 
+const OUT_CHUNK = 1024 * 1024;
+
 /** Layers being hashed on this thread: at most one, so this thread stays responsive. */
 let hashingHere = 0;
 
@@ -70,8 +72,13 @@ function changedError(layer: DigestedLayer, got: string): CognixError {
   });
 }
 
-/** Which thread checks a stream's digest: this one (one writer, as `load` and `oci` are), or the worker that tars it (a push, whose main thread compresses). */
-export type VerifyOn = "here" | "worker";
+/**
+ * Which thread checks a stream's digest: a hash worker reading the same ring
+ * as this thread ("pair": `load` and `oci`, tarring, hashing and writing on
+ * three threads), or the worker that tars it ("worker": a push, which streams
+ * several layers at once and whose main thread compresses).
+ */
+export type VerifyOn = "pair" | "worker";
 
 /**
  * The layer tar again, from the store, with the hard links the spec recorded.
@@ -79,13 +86,19 @@ export type VerifyOn = "here" | "worker";
  * held back until the digest matches the spec's, so a changed store never
  * yields a complete tar.
  */
-export async function* layerChunks(spec: ImageSpec, layer: DigestedLayer, verifyOn: VerifyOn = "here"): AsyncGenerator<Buffer> {
-  const ring = acquireRing();
+export async function* layerChunks(spec: ImageSpec, layer: DigestedLayer, verifyOn: VerifyOn = "pair"): AsyncGenerator<Buffer> {
+  const pair = verifyOn === "pair";
+  const ring = acquireRing(pair ? 2 : 1);
   const consumer = new RingConsumer(ring);
-  const hash = verifyOn === "here" ? createHash("sha256") : undefined;
-  const produced = runOnWorker({ op: "produce", ring, layer, mtime: spec.mtime, hardlinks: layer.hardlinks ?? {}, hash: hash === undefined });
+  const produced = runOnWorker({ op: "produce", ring, layer, mtime: spec.mtime, hardlinks: layer.hardlinks ?? {}, hash: !pair });
+  const hashed = pair ? runOnWorker({ op: "hash", ring, reader: 1 }) : undefined;
   // Rejections are read below; this only keeps an early return from leaving one unhandled.
   produced.catch(() => undefined);
+  hashed?.catch(() => undefined);
+  // Slots are copied out into 1 MiB chunks: every chunk costs its consumer a
+  // round trip (a write to a pipe or file), so fewer, larger ones stream faster.
+  let out = Buffer.allocUnsafe(OUT_CHUNK);
+  let fill = 0;
   let held: Buffer | undefined;
   let size = 0;
   try {
@@ -98,24 +111,35 @@ export async function* layerChunks(spec: ImageSpec, layer: DigestedLayer, verify
       }
       size += item.bytes.length;
       if (size > layer.size) throw changedError(layer, "more bytes");
-      hash?.update(item.bytes);
-      const copy = Buffer.from(item.bytes);
+      for (let off = 0; off < item.bytes.length; ) {
+        const n = item.bytes.copy(out, fill, off);
+        off += n;
+        fill += n;
+        if (fill === out.length) {
+          if (held !== undefined) yield held;
+          held = out;
+          out = Buffer.allocUnsafe(OUT_CHUNK);
+          fill = 0;
+        }
+      }
       consumer.release();
-      if (held !== undefined) yield held;
-      held = copy;
     }
     const reply = await produced;
     const err = replyError(reply, `layer ${layer.id}`);
     if (err !== undefined) throw err;
-    const diffId = hash === undefined ? reply.op === "produced" ? reply.diffId : undefined : `sha256:${hash.digest("hex")}`;
+    const check = hashed === undefined ? reply : await hashed;
+    const checkErr = replyError(check, `layer ${layer.id}`);
+    if (checkErr !== undefined) throw checkErr;
+    const diffId = check.op === "produced" || (check.op === "hashed" && !check.failed) ? check.diffId : undefined;
     if (reply.op !== "produced" || diffId === undefined) throw new Error(`layer ${layer.id}: tar stopped early`);
     if (size !== layer.size || diffId !== layer.diffId) throw changedError(layer, `${diffId}, ${size} bytes`);
     if (held !== undefined) yield held;
+    if (fill > 0) yield out.subarray(0, fill);
   } finally {
     // A consumer that stops early (error, closed pipe) frees the worker; the
     // ring is reused once the worker has let go of it.
     consumer.abort();
-    void produced.then(() => releaseRing(ring), () => undefined);
+    void Promise.all([produced, hashed]).then(() => releaseRing(ring), () => undefined);
   }
 }
 

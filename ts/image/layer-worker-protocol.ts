@@ -15,7 +15,7 @@ export type WorkerJob =
       /** Hash the bytes as they are produced (to verify a stream against a known digest). */
       hash?: boolean;
     }
-  | { op: "hash"; id: number; ring: RingMemory };
+  | { op: "hash"; id: number; ring: RingMemory; reader?: 0 | 1 };
 
 /** Messages from a layer worker. */
 export type WorkerReply =

@@ -53,7 +53,7 @@ function produce(job: Extract<WorkerJob, { op: "produce" }>, reply: (r: WorkerRe
 }
 
 function hash(job: Extract<WorkerJob, { op: "hash" }>, reply: (r: WorkerReply) => void): void {
-  const consumer = new RingConsumer(job.ring);
+  const consumer = new RingConsumer(job.ring, job.reader ?? 0);
   const h = createHash("sha256");
   let size = 0;
   let reported = 0;
