@@ -28,14 +28,10 @@ export async function checkNix(ctx: Context): Promise<Finding[]> {
   if (nix === null) return [{ check: "nix", status: "error", message: "nix is not on PATH", fix: "install Nix (https://nixos.org/download; on Debian: apt-get install nix-bin)" }];
   const version = await runTool(nix, ["--version"], { cwd: ctx.cwd, env: ctx.env });
   const found: Finding[] = [ok("nix", version.stdout.trim() || nix)];
-  const config = await runTool(nix, ["--extra-experimental-features", "nix-command", "show-config", "--json"], { cwd: ctx.cwd, env: ctx.env });
-  let features: string[] = [];
-  try {
-    const value = (JSON.parse(config.stdout) as Record<string, { value?: unknown }>)["experimental-features"]?.value;
-    features = Array.isArray(value) ? value.map(String) : typeof value === "string" ? value.split(/\s+/) : [];
-  } catch {
-    return [...found, { check: "nix config", status: "warning", message: `nix show-config failed: ${nixError(config.stderr)}` }];
-  }
+  // The text form: Nix 2.8's JSON gives experimental features as numbers.
+  const config = await runTool(nix, ["--extra-experimental-features", "nix-command", "show-config"], { cwd: ctx.cwd, env: ctx.env });
+  if (config.status !== 0) return [...found, { check: "nix config", status: "warning", message: `nix show-config failed: ${nixError(config.stderr)}` }];
+  const features = (/^experimental-features = (.*)$/m.exec(config.stdout)?.[1] ?? "").split(/\s+/);
   found.push(
     features.includes("flakes")
       ? ok("nix config", "flakes enabled")

@@ -4,7 +4,7 @@ import { untrackedFiles } from "../util/git-untracked.ts";
 import { cogConfigIn } from "../util/model-root.ts";
 
 /** The files of a model the build reads from the flake's copy of it. */
-const MODEL_FILES = ["cognix.json", "flake.nix", "pyproject.toml", "uv.lock", "weights.lock.json"];
+const MODEL_FILES = ["cognix.json", "flake.nix", "flake.lock", "pyproject.toml", "uv.lock", "weights.lock.json"];
 
 /**
  * Fails when a file the build needs exists but git does not track it: the
