@@ -11,7 +11,7 @@ export const doctorCommand: CommandSpec = {
     { name: "json", kind: "boolean", help: "print {checks, ok} on stdout" },
   ],
   jsonOption: "json",
-  cog: { command: "cog doctor", differs: "Checks cognix's needs (Nix, flake inputs, the locks, engines) rather than Cog's Python conventions." },
+  cog: { command: "cog doctor", differs: "Checks cognix's needs (Nix, flake inputs, the locks, engines) rather than Cog's Python conventions.", without: { "-f/--file": "cog.yaml or cog.yml in the model directory" } },
   async run(args, ctx) {
     return (await import("./doctor-run.ts")).doctor(ctx, { fix: args.flag("fix"), json: args.flag("json") });
   },

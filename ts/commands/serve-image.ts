@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { isIPv6 } from "node:net";
 import { tmpdir } from "node:os";
@@ -55,17 +56,21 @@ interface Served {
 async function serveWithEngine(ctx: Context, engine: Engine, image: string, host: string, port: number, gpus: string | null | undefined, env: Record<string, string>): Promise<Served> {
   const useGpus = gpus !== undefined ? gpus : labelWantsGpu(await engineTool(ctx, engine, ["image", "inspect", "--format", '{{index .Config.Labels "run.cog.config"}}', image])) ? "all" : null;
   const id = await engineTool(ctx, engine, engineRunArgs(engine.name, image, useGpus, env, `${isIPv6(host) ? `[${host}]` : host}:${port}:5000`));
-  const logs = (async () => {
-    await runTool(engine.path, ["logs", "--follow", id], { cwd: ctx.cwd, env: ctx.env, inheritStderr: true, stderr: ctx.stderr });
+  // The container's output (both streams) on stderr while it runs; its exit code once it stops.
+  const follow = spawn(engine.path, ["logs", "--follow", id], { cwd: ctx.cwd, env: ctx.env, stdio: ["ignore", "pipe", "pipe"] });
+  follow.stdout.on("data", (d: Buffer) => ctx.stderr.write(d));
+  follow.stderr.on("data", (d: Buffer) => ctx.stderr.write(d));
+  const logs = new Promise<void>((done) => follow.on("close", () => done())).then(async () => {
     const state = await runTool(engine.path, ["wait", id], { cwd: ctx.cwd, env: ctx.env });
     return Number(state.stdout.trim()) || 0;
-  })();
+  });
   const local = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   return {
     base: `http://${isIPv6(local) ? `[${local}]` : local}:${port}`,
     exited: logs,
     stop: async () => {
       await runTool(engine.path, ["stop", id], { cwd: ctx.cwd, env: ctx.env });
+      follow.kill();
     },
   };
 }

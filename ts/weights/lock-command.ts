@@ -17,7 +17,7 @@ export const lockWeightsCommand: CommandSpec = {
     { name: "json", kind: "boolean", help: "print {ok, lockFile, files, notes} on stdout" },
   ],
   jsonOption: "json",
-  cog: { command: "cog weights import", differs: "Cog's imports and pushes in one step; cognix locks here and pushes with push-weights." },
+  cog: { command: "cog weights import", differs: "cog weights import looks the files up and pushes them in one step; cognix locks them here and pushes them with push-weights." },
   async run(args, ctx) {
     const { lockModelWeights } = await import("./lock-model.ts");
     const json = args.flag("json");
