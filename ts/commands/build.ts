@@ -2,7 +2,7 @@ import type { CommandSpec } from "../cli/spec.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
 import { findModelRoot } from "../util/model-root.ts";
 import { defaultProgress, PROGRESS_MODES } from "./build-progress.ts";
-import { defaultResult } from "./result-path.ts";
+import { defaultResult } from "./built-image.ts";
 
 /** `cognix build [NAME]`: nix build of one model of the flake into ./result. */
 export const buildCommand: CommandSpec = {

@@ -7,7 +7,7 @@ import { buildModel, plannedOutPath } from "./build-model.ts";
 import type { ProgressMode } from "./build-progress.ts";
 import { flakeDirFor } from "./flake-dir.ts";
 import { currentSystem } from "./nix.ts";
-import { defaultResult } from "./result-path.ts";
+import { defaultResult } from "./built-image.ts";
 import { requireResult } from "./result.ts";
 
 function linkTarget(path: string): string | null {

@@ -1,7 +1,7 @@
 import type { CommandSpec } from "../cli/spec.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
 import { ENGINE_OPTION, engineName } from "./engine-option.ts";
-import { defaultResult } from "./result-path.ts";
+import { defaultResult } from "./built-image.ts";
 
 /** `cognix load [RESULT]`: the built image into docker or podman. */
 export const loadCommand: CommandSpec = {

@@ -17,7 +17,7 @@ import { parseEnvPairs } from "./model-env.ts";
 import { gatherInputs, buildInput, type GivenInputs } from "./predict-inputs.ts";
 import { getJson, postPrediction, waitReady } from "./predict-http.ts";
 import { outputPath, saveOutput } from "./predict-output.ts";
-import { defaultResult } from "./result-path.ts";
+import { defaultResult } from "./built-image.ts";
 
 export type Runner = { kind: "cog"; path: string } | { kind: "engine"; engine: Engine };
 

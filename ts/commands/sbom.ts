@@ -3,7 +3,7 @@ import type { CommandSpec } from "../cli/spec.ts";
 import { UsageError } from "../cli/usage-error.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import { CognixError } from "../util/errors.ts";
-import { defaultResult } from "./result-path.ts";
+import { defaultResult } from "./built-image.ts";
 
 /** `cognix sbom [IMAGE]`: the image's bill of materials. */
 export const sbomCommand: CommandSpec = {

@@ -16,7 +16,7 @@ import { engineTool, imageToStart } from "./image-ref.ts";
 import { parseEnvPairs } from "./model-env.ts";
 import { engineRunArgs, labelWantsGpu } from "./predict.ts";
 import { waitReady } from "./predict-http.ts";
-import { defaultResult } from "./result-path.ts";
+import { defaultResult } from "./built-image.ts";
 
 const COG_SERVE_PORT = 8393;
 

@@ -1,6 +1,6 @@
 import type { CommandSpec } from "../cli/spec.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
-import { defaultResult } from "./result-path.ts";
+import { defaultResult } from "./built-image.ts";
 
 /** `cognix size [IMAGE]`: what each layer and store path weighs. */
 export const sizeCommand: CommandSpec = {
