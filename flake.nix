@@ -51,6 +51,21 @@
           examples;
       };
       pkgsFor = system: nixpkgs.legacyPackages.${system};
+      # The cognix command from this flake's sources, built with nixpkgs
+      # (lib/cli). Known without building, so `nix flake show` needs no nixpkgs.
+      cognixCli = system:
+        lib.lazyDerivation {
+          derivation =
+            let pkgs = pkgsFor system; in
+            import ./lib/cli {
+              inherit lib system;
+              src = self;
+              inherit (pkgs) runCommand runtimeShell nodejs;
+              fetchTarball = { name, url, integrity }: pkgs.fetchurl { inherit name url; hash = integrity; };
+            };
+          meta = { description = "The cognix command (the npm package's program)"; mainProgram = "cognix"; };
+          passthru = { name = "cognix"; inherit system; };
+        };
     in
     {
       lib = cognix;
@@ -62,6 +77,7 @@
 
       packages = lib.genAttrs systems (system:
         exampleFlake.packages.${system} // {
+          cognix = cognixCli system;
           options-doc = lib.lazyDerivation {
             derivation = (pkgsFor system).writeText "cognix-options.md" cognix.optionsMarkdown;
             meta.description = "Reference of cognix's module options (Markdown)";
@@ -69,7 +85,14 @@
           };
         });
 
-      apps = exampleFlake.apps;
+      # `nix run .#cognix`: lib/cli/launch builds the package (with this
+      # machine's node when nixpkgs cannot be had) and runs it.
+      apps = lib.genAttrs systems (system:
+        exampleFlake.apps.${system} // {
+          # No context: Nix 2.8 takes every context of a program for a derivation;
+          # the source is in the store already (the flake was read from there).
+          cognix = { type = "app"; program = builtins.unsafeDiscardStringContext "${self}/lib/cli/launch"; };
+        });
 
       formatter = lib.genAttrs systems (system:
         lib.lazyDerivation {

@@ -47,14 +47,14 @@ describe.skipIf(!ok)("flake outputs (offline)", () => {
     const pkgs = shown["packages"]?.["x86_64-linux"] ?? {};
     // Only locked examples are exported (`nix flake check` builds them all):
     // gpu and torch-demo have no uv.lock, gte-* no weights.lock.json.
-    expect(Object.keys(pkgs).sort()).toEqual(["ebsynth-cpu", "minimal", "options-doc"]);
+    expect(Object.keys(pkgs).sort()).toEqual(["cognix", "ebsynth-cpu", "minimal", "options-doc"]);
     for (const name of ["ebsynth-cpu", "minimal"]) expect(existsSync(join(repo, "examples", name, "uv.lock")), name).toBe(true);
     for (const name of ["gte-large", "gte-small"]) {
       expect(existsSync(join(repo, "examples", name, "uv.lock")), name).toBe(true);
       expect(existsSync(join(repo, "examples", name, "weights.lock.json")), name).toBe(false);
     }
     expect(pkgs["minimal"]?.name).toBe("cog-minimal");
-    expect(Object.keys(shown["apps"]?.["x86_64-linux"] ?? {}).sort()).toEqual(["ebsynth-cpu", "minimal"]);
+    expect(Object.keys(shown["apps"]?.["x86_64-linux"] ?? {}).sort()).toEqual(["cognix", "ebsynth-cpu", "minimal"]);
     expect(shown["templates"]?.["default"]?.type).toBe("template");
     expect((shown["formatter"]?.["x86_64-linux"] as Shown | undefined)?.name).toBe("nixfmt");
   });

@@ -1,17 +1,20 @@
-// The command as npm installs it: compiled to dist/ (the package's `prepare`
-// script), run through a link named `cognix` (npm's bin link), from anywhere.
+// The command as users get it: compiled to dist/ (the npm package's
+// `prepare` script) and run through a link named `cognix` (npm's bin link),
+// and through the flake (`nix run .#cognix`, offline here), from anywhere.
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { hasNix, inputAvailable } from "../testkit/nix-eval.ts";
 import { repo } from "../testkit/offline.ts";
 
+const tmp = mkdtempSync(join(tmpdir(), "cognix-installed-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
 describe("the installed cognix command", () => {
-  const tmp = mkdtempSync(join(tmpdir(), "cognix-installed-"));
   // dist/ beside schemas/ and templates/, as in the package.
   const out = join(repo, "dist");
-  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it("builds with the package's prepare script and runs through a bin link", () => {
     const build = spawnSync(join(repo, "node_modules", "typescript", "bin", "tsc"), ["-p", join(repo, "tsconfig.build.json"), "--outDir", out], { encoding: "utf8" });
@@ -25,4 +28,31 @@ describe("the installed cognix command", () => {
     const bad = spawnSync(link, ["no-such-command"], { cwd: tmp, encoding: "utf8" });
     expect(bad.status).toBe(2);
   });
+});
+
+const nixMissing = !hasNix() ? "nix" : !inputAvailable(join(repo, "flake.lock"), "nixpkgs-lib") ? "the nixpkgs-lib flake input in the Nix store" : null;
+if (nixMissing !== null) console.warn(`ts/tests: skipping nix run .#cognix: missing ${nixMissing}`);
+
+describe.skipIf(nixMissing !== null)("nix run .#cognix", () => {
+  it("builds the command from the flake's sources with the inputs there are (no nixpkgs here) and runs it", () => {
+    // A path: flake of the checkout's files (untracked ones too; no node_modules).
+    const flake = join(tmp, "flake");
+    mkdirSync(flake);
+    for (const f of ["flake.nix", "flake.lock", "package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "lib", "modules", "examples", "schemas", "templates", "ts"]) {
+      cpSync(join(repo, f), join(flake, f), { recursive: true, verbatimSymlinks: true, filter: (src) => !/\/result(-[^/]*)?$/.test(src) });
+    }
+    const env = { ...process.env, XDG_CACHE_HOME: join(tmp, "cache"), NIX_CONFIG: "experimental-features = nix-command flakes" };
+    const run = (args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } =>
+      spawnSync("nix", ["run", `path:${flake}#cognix`, "--", ...args], { cwd, env, encoding: "utf8", timeout: 900_000 });
+    const help = run(["--help"], tmp);
+    expect(help.status, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: cognix <command> \[options\]\n/);
+    expect(help.stdout).toContain("Compared with Cog");
+    // The whole program: cog.yaml read, validated and its schema parsed from predict.py.
+    const model = join(tmp, "minimal");
+    cpSync(join(repo, "examples", "minimal"), model, { recursive: true });
+    const check = run(["generate", "--check"], join(model));
+    expect(check.status, check.stderr).toBe(0);
+    expect(check.stderr).toMatch(/cognix\.json is up to date\n$/);
+  }, 900_000);
 });
