@@ -81,7 +81,7 @@ describe.skipIf(missing.length > 0)("a new model, offline, with documented comma
     });
     expect(build.status, build.stderr).toBe(0);
 
-    const predict = cognix(["predict", "--engine", "chroot", `oci:${out}`, "-i", "n=1234567", "--json"], tmp);
+    const predict = cognix(["predict", "--engine", "chroot", `oci:${out}`, "-i", "n=1234567", "--print-json"], tmp);
     expect(predict.status, predict.stderr).toBe(0);
     expect(JSON.parse(predict.stdout)).toEqual({ files: [], ok: true, output: "1,234,567 2469134 1.0 MB" });
   }, 900_000);
