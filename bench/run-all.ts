@@ -16,16 +16,21 @@ import { parseArgs } from "node:util";
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const { values } = parseArgs({ options: { gib: { type: "string", default: "2" }, json: { type: "boolean", default: false } } });
 
-function run<T>(script: string, args: string[] = []): T {
+/** One benchmark's --json result; a failure is reported and its rows say so, the others still run. */
+function run<T>(script: string, args: string[] = []): T | undefined {
   process.stderr.write(`bench/${script} ${args.join(" ")}\n`);
   const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO, "bench", script), ...args, "--json"], {
     cwd: REPO,
     stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 1 << 26,
   });
-  if (r.status !== 0) throw new Error(`bench/${script} exited ${r.status}`);
-  return JSON.parse(r.stdout.toString()) as T;
+  if (r.status === 0) return JSON.parse(r.stdout.toString()) as T;
+  process.stderr.write(`bench/${script} exited ${r.status}: its rows are left out\n`);
+  failed.push(script);
+  return undefined;
 }
+
+const failed: string[] = [];
 
 interface Throughput {
   sha256LimitMiBps: number;
@@ -98,16 +103,19 @@ async function main(): Promise<void> {
 
   const mibps = (n: number): string => `${n.toFixed(0)} MiB/s`;
   const totals = (alg: string): { shared: number; total: number } =>
-    Object.values(layering.rows).reduce((t, r) => ({ shared: t.shared + r[alg]!.shared, total: t.total + r[alg]!.total }), { shared: 0, total: 0 });
-  const ours = totals("cognix (pinned src+weights)");
-  const auto = totals("nixpkgs auto-layer");
-  const rows: Row[] = [
+    Object.values(layering!.rows).reduce((t, r) => ({ shared: t.shared + r[alg]!.shared, total: t.total + r[alg]!.total }), { shared: 0, total: 0 });
+  const ours = layering === undefined ? { shared: 0, total: 1 } : totals("cognix (pinned src+weights)");
+  const auto = layering === undefined ? { shared: 0, total: 1 } : totals("nixpkgs auto-layer");
+  const rows: Row[] = [];
+  if (tp !== undefined) rows.push(
     { what: "sha256 limit: Node crypto, one core, 64 MiB buffer (baseline)", measured: mibps(tp.sha256LimitMiBps), ratio: 1, target: "", met: undefined },
     { what: `digest, one layer (${(tp.layerBytes / 2 ** 30).toFixed(1)} GiB closure-like tree)`, measured: mibps(tp.oneLayerDigestMiBps), ratio: tp.ratios.oneLayerDigest, target: "≥ 0.80 × limit", met: tp.ratios.oneLayerDigest >= 0.8 },
     { what: `digest, same tree as ${tp.manyLayers} layers in parallel`, measured: mibps(tp.manyLayerDigestMiBps), ratio: tp.ratios.manyLayerDigest, target: "≥ 1.60 × limit", met: tp.ratios.manyLayerDigest >= 1.6 },
     { what: "load: docker-archive of the built image, digests verified", measured: mibps(tp.loadMiBps), ratio: tp.loadMiBps / tp.oneLayerDigestMiBps, target: "≥ 0.90 × one-layer digest", met: tp.loadMiBps / tp.oneLayerDigestMiBps >= 0.9 },
     { what: "nixpkgs stream_layered_image.py one pass (Python tarfile → sha256), same tree", measured: mibps(tp.nixpkgsOnePassMiBps), ratio: tp.ratios.nixpkgsOnePass, target: "(× limit, for comparison)", met: undefined },
     { what: "peak memory, `image digest` and `image load`", measured: `${tp.peakRssMiB.toFixed(0)} MiB`, ratio: undefined, target: "< 200 MiB", met: tp.peakRssMiB < 200 },
+  );
+  if (push !== undefined) rows.push(
     {
       what: `first push, ${(push.image.bytes / 2 ** 30).toFixed(1)} GiB ${push.image.layers}-layer model image (${push.image.compression}) vs skopeo copy of its OCI layout (${mibps(push.skopeoMiBps)})`,
       measured: mibps(push.cognixMiBps),
@@ -116,6 +124,8 @@ async function main(): Promise<void> {
       met: push.ratio >= 2,
     },
     { what: "peak memory, `image push`", measured: `${push.cognixPeakRssMiB.toFixed(0)} MiB`, ratio: undefined, target: "< 200 MiB", met: push.cognixPeakRssMiB < 200 },
+  );
+  if (start !== undefined) rows.push(
     {
       what: `start-up, slowest command (${start.worst.command}) vs node -e 0 (${start.nodeMs.toFixed(0)} ms), median of 10`,
       measured: `${start.worst.ms.toFixed(0)} ms`,
@@ -123,6 +133,8 @@ async function main(): Promise<void> {
       target: "≤ 2.00 × node",
       met: start.worst.ratio <= 2,
     },
+  );
+  if (repush !== undefined) rows.push(
     {
       what: `re-push of an unchanged ${repush.image.layers}-layer image, empty cache, vs skopeo re-push (${repush.ms.skopeoRepush} ms)`,
       measured: `${repush.ms.cognixRepushEmptyCache} ms`,
@@ -130,12 +142,15 @@ async function main(): Promise<void> {
       target: "stays (7.9× before)",
       met: undefined,
     },
+  );
+  if (layering !== undefined) rows.push(
     { what: "layer sharing across related images: bytes re-uploaded, nixpkgs auto-layer / cognix", measured: `${((100 * ours.shared) / ours.total).toFixed(1)}% shared`, ratio: (auto.total - auto.shared) / (ours.total - ours.shared), target: "", met: undefined },
-    { what: `run-time weight download, ${weights.jobs} ranged streams vs one`, measured: "", ratio: weights.speedup, target: "", met: undefined },
-  ];
-  const levelNote = levels.rows.map((r) => `${r.name} ${r.mibPerSecond.toFixed(0)} MiB/s/core, ratio ${r.ratio.toFixed(3)}`).join("; ");
-  const startNote = start.commands.map((c) => `${c.command.replace(/^cognix /, "")} ${c.ratio.toFixed(2)}`).join(", ");
-  const result = { machine: machine(), loadBefore, loadAfter, rows, levels: levelNote, chosen: [levels.bestGzip, levels.bestZstd], startup: startNote };
+  );
+  if (weights !== undefined) rows.push({ what: `run-time weight download, ${weights.jobs} ranged streams vs one`, measured: "", ratio: weights.speedup, target: "", met: undefined });
+  const levelNote = levels === undefined ? "failed" : levels.rows.map((r) => `${r.name} ${r.mibPerSecond.toFixed(0)} MiB/s/core, ratio ${r.ratio.toFixed(3)}`).join("; ");
+  const startNote = start === undefined ? "failed" : start.commands.map((c) => `${c.command.replace(/^cognix /, "")} ${c.ratio.toFixed(2)}`).join(", ");
+  const chosen = levels === undefined ? "failed" : [levels.bestGzip, levels.bestZstd ?? "no zstd in this Node"].join(", ");
+  const result = { machine: machine(), loadBefore, loadAfter, rows, levels: levelNote, chosen, startup: startNote, failed };
   if (values.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
@@ -148,12 +163,14 @@ async function main(): Promise<void> {
     "| --- | ---: | ---: | --- | --- |",
     ...rows.map((r) => `| ${r.what} | ${r.measured} | ${r.ratio === undefined ? "" : `${r.ratio.toFixed(2)}×`} | ${r.target} | ${mark(r.met)} |`),
     "",
-    `Compression levels (this machine's libraries, one core): ${levelNote}; fastest push over 1 Gbit/s: ${[levels.bestGzip, levels.bestZstd ?? "no zstd in this Node"].join(", ")}.`,
+    `Compression levels (this machine's libraries, one core): ${levelNote}; fastest push over 1 Gbit/s: ${chosen}.`,
     "",
     `Start-up of each command (× node -e 0): ${startNote}.`,
     "",
+    ...(failed.length > 0 ? [`Failed in this run (rows left out): ${failed.join(", ")}.`, ""] : []),
   ];
   process.stdout.write(lines.join("\n"));
+  if (failed.length > 0) process.exitCode = 1;
 }
 
 await main();
