@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { CognixError } from "../../util/errors.ts";
-import { parsePushArgs } from "../push-args.ts";
+import { parseArgs } from "../../cli/parse.ts";
+import { PUSH_OPTIONS, pushArgs } from "../push-options.ts";
 import { pushImageWith, type PushDeps } from "../push.ts";
 import { defaultRetryPolicy, type RetryPolicy } from "../../http/retry.ts";
 import { tempDir } from "../../testkit/temp-dir.ts";
@@ -79,7 +80,8 @@ describe("push time limits", () => {
   });
 
   it("takes the deadline from --timeout", () => {
-    expect(parsePushArgs(["r8.im/u/m", "--timeout", "90"]).timeoutSeconds).toBe(90);
-    expect(() => parsePushArgs(["r8.im/u/m", "--timeout", "0"])).toThrow(/--timeout: must be a number of seconds from 1 to 86400/);
+    const read = (argv: string[]): ReturnType<typeof pushArgs> => pushArgs(parseArgs({ name: "push", summary: "", options: PUSH_OPTIONS, positionals: [{ name: "REF" }] }, argv));
+    expect(read(["r8.im/u/m", "--timeout", "90"]).timeoutSeconds).toBe(90);
+    expect(() => read(["r8.im/u/m", "--timeout", "0"])).toThrow(/--timeout must be a whole number from 1 to 86400/);
   });
 });
