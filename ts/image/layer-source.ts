@@ -1,6 +1,6 @@
+import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { markVerified } from "../registry/verified-stream.ts";
-import { createHash } from "node:crypto";
 import { acquireRing, releaseRing, RingConsumer, type RingMemory } from "./chunk-ring.ts";
 import { CognixError } from "../util/errors.ts";
 import { replyError, runOnWorker, type FinalReply } from "./worker-pool.ts";
@@ -30,8 +30,6 @@ async function hashHere(ring: RingMemory, onBytes?: (n: number) => void): Promis
     onBytes?.(item.bytes.length);
   }
 }
-
-const OUT_CHUNK = 1024 * 1024;
 
 /** Layers being hashed on this thread: at most one, so this thread stays responsive. */
 let hashingHere = 0;
@@ -71,6 +69,9 @@ function changedError(layer: DigestedLayer, got: string): CognixError {
       `got ${got}). Rebuild the spec.`,
   });
 }
+
+/** Size of the chunks a layer stream yields. */
+const OUT_CHUNK = 1024 * 1024;
 
 /**
  * Which thread checks a stream's digest: a hash worker reading the same ring
