@@ -20,9 +20,7 @@ export const COGNIX: Program = {
 };
 
 /** Runs one cognix command line and returns its exit code; never throws. */
-export async function main(argv: readonly string[], ctx: Context = processContext()): Promise<number> {
-  // `cognix image …` is the image tool's own command line, passed on whole.
-  if (argv[0] === "image") return (await import("./image/main.ts")).main([...argv.slice(1)], ctx);
+export function main(argv: readonly string[], ctx: Context = processContext()): Promise<number> {
   return runProgram(COGNIX, argv, ctx);
 }
 

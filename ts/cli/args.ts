@@ -36,6 +36,13 @@ export class Args {
     return v === undefined || v === true ? undefined : v[0];
   }
 
+  /** A value option the command cannot do without: a usage error when it is not given. */
+  required(name: string): string {
+    const v = this.string(name);
+    if (v === undefined) throw new UsageError(`--${name} is required`);
+    return v;
+  }
+
   list(name: string): string[] {
     this.option(name, ["list"]);
     const v = this.values.get(name);

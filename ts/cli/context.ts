@@ -14,7 +14,16 @@ export interface Context {
 }
 
 export function processContext(): Context {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // Opened only by the commands that read it (login, run --json @-).
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+  };
 }
 
 /** Progress and chatter go to stderr, and only when a person is watching. */

@@ -74,7 +74,7 @@ export function commandHelp(path: string, spec: CommandSpec): string {
   out.push("", paragraphs(spec.description ?? spec.summary));
   if (spec.subcommands !== undefined) {
     out.push("", "Commands:", table(spec.subcommands.map((c) => [`${c.name} ${positionalsText(c)}`.trim(), c.summary])));
-    out.push("", `Run \`${path} ${spec.name} <command> --help\` for a command's options.`);
+    out.push("", `Run \`${path} ${spec.name} <command> --help\` for a command's options.`, "", "Options:", table([["-h, --help", "show this help"]]));
   } else {
     const rows = (spec.options ?? []).filter((o) => o.hidden !== true).map((o): [string, string] => [optionLabel(o), o.help]);
     rows.push(["-h, --help", "show this help"]);

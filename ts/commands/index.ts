@@ -1,5 +1,6 @@
 import type { CommandSpec } from "../cli/spec.ts";
 import { generateCommand } from "../generate/command.ts";
+import { IMAGE_GROUP } from "../image/command-specs.ts";
 import { lockCommand } from "../lock/command.ts";
 import { lockWeightsCommand } from "../weights/lock-command.ts";
 import { pushWeightsCommand } from "../weights/push-command.ts";
@@ -38,4 +39,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   sizeCommand,
   diffCommand,
   doctorCommand,
+  IMAGE_GROUP,
 ];

@@ -1,8 +1,12 @@
+// What the image tool's commands do (their declarations: command-specs.ts).
+import type { Args } from "../cli/args.ts";
 import type { Io } from "./io.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
 import { CognixError } from "../util/errors.ts";
+import { isLoopbackRegistry } from "../registry/loopback.ts";
 import { pushImage } from "../registry/push.ts";
-import { parseArgs, integerOpt, required, single, type ParsedArgs } from "./args.ts";
+import { pushArgs } from "../registry/push-options.ts";
+import { parseReference } from "../registry/reference.ts";
 import { digestSpec, planSpec, type DigestProgress, type SpecInputs } from "./build-spec.ts";
 import { readClosureGraph } from "./closure-graph.ts";
 import { dockerArchiveChunks } from "./docker-archive.ts";
@@ -18,57 +22,49 @@ import type { ImageSpec } from "./spec-types.ts";
 import { countingChunks, writeChunksAtomic, writeChunksTo } from "./write-stream.ts";
 import { readBomInputs } from "../sbom/inputs.ts";
 import { SBOM_LABEL } from "../sbom/document.ts";
-import { sbomCmd } from "../sbom/image-command.ts";
 
-
-
-type Command = (argv: string[], io: Io) => Promise<number>;
+type Command = (a: Args, io: Io) => Promise<number>;
 
 const PUSH_JOBS = 1;
 
-const PLAN_VALUES = [
-  "--graph", "--config", "--root", "--max-layers", "--created", "--arch", "--out",
-  "--own-layer", "--own-layer-threshold", "--buckets", "--name", "--tag", "--bom",
-];
-
-function specInputs(a: ParsedArgs): SpecInputs {
+function specInputs(a: Args): SpecInputs {
   const inputs: SpecInputs = {
-    closure: readClosureGraph(required(a, "--graph")),
-    config: readImageConfig(required(a, "--config")),
+    closure: readClosureGraph(a.required("graph")),
+    config: readImageConfig(a.required("config")),
   };
-  const rootFile = single(a, "--root");
-  const own = [...(a.values.get("--own-layer") ?? [])];
+  const rootFile = a.string("root");
+  const own = a.list("own-layer");
   if (rootFile !== undefined) {
     const root = readRootEntries(rootFile);
     inputs.root = root.entries;
     own.push(...root.ownLayer);
   }
   inputs.ownLayer = [...new Set(own)];
-  const bomFile = single(a, "--bom");
+  const bomFile = a.string("bom");
   if (bomFile !== undefined) {
     if (inputs.config.Labels?.[SBOM_LABEL] !== undefined) {
-      throw new CognixError({ file: required(a, "--config"), path: ["Labels", SBOM_LABEL], message: "cognix sets this label itself (the SBOM's digest); remove it from the image labels" });
+      throw new CognixError({ file: a.required("config"), path: ["Labels", SBOM_LABEL], message: "cognix sets this label itself (the SBOM's digest); remove it from the image labels" });
     }
     inputs.bom = readBomInputs(bomFile);
   }
-  const maxLayers = integerOpt(a, "--max-layers", 2);
+  const maxLayers = a.integer("max-layers", { min: 2 });
   if (maxLayers !== undefined) {
     if (maxLayers > 125) throw new CognixError({ message: `--max-layers ${maxLayers} is above Docker's limit of 125 layers` });
     inputs.maxLayers = maxLayers;
   }
-  const threshold = integerOpt(a, "--own-layer-threshold", 0);
+  const threshold = a.integer("own-layer-threshold", { min: 0 });
   if (threshold !== undefined) inputs.ownLayerThreshold = threshold;
-  const buckets = integerOpt(a, "--buckets", 1);
+  const buckets = a.integer("buckets", { min: 1 });
   if (buckets !== undefined) inputs.buckets = buckets;
-  for (const [opt, key] of [["--created", "created"], ["--arch", "architecture"], ["--name", "name"], ["--tag", "tag"]] as const) {
-    const v = single(a, opt);
+  for (const [opt, key] of [["created", "created"], ["arch", "architecture"], ["name", "name"], ["tag", "tag"]] as const) {
+    const v = a.string(opt);
     if (v !== undefined) inputs[key] = v;
   }
   return inputs;
 }
 
-function progressFor(a: ParsedArgs, io: Io): ProgressBar {
-  return new ProgressBar(io.stderr, !a.flags.has("--json") && io.stderr.isTTY === true);
+function progressFor(a: Args, io: Io): ProgressBar {
+  return new ProgressBar(io.stderr, !a.flag("json") && io.stderr.isTTY === true);
 }
 
 function digestProgress(bar: ProgressBar): DigestProgress {
@@ -93,32 +89,29 @@ function buildResult(spec: ImageSpec, out: string | undefined): unknown {
   };
 }
 
-const buildSpecCmd: Command = async (argv, io) => {
-  const a = parseArgs(argv, PLAN_VALUES, ["--json"]);
-  const out = required(a, "--out");
+export const buildSpec: Command = async (a, io) => {
+  const out = a.required("out");
   const spec = await digestSpec(planSpec(specInputs(a)), digestProgress(progressFor(a, io)));
   writeSpec(out, spec);
-  if (a.flags.has("--json")) io.stdout.write(canonicalJson(buildResult(spec, out)));
+  if (a.flag("json")) io.stdout.write(canonicalJson(buildResult(spec, out)));
   else io.stdout.write(renderSummary(summarizeSpec(spec)));
   return 0;
 };
 
-const planCmd: Command = async (argv, io) => {
-  const a = parseArgs(argv, PLAN_VALUES, ["--json"]);
+export const plan: Command = async (a, io) => {
   const spec = planSpec(specInputs(a));
-  const out = single(a, "--out");
+  const out = a.string("out");
   if (out !== undefined) writeSpec(out, spec);
-  if (a.flags.has("--json")) io.stdout.write(out === undefined ? canonicalJson(spec) : canonicalJson(buildResult(spec, out)));
+  if (a.flag("json")) io.stdout.write(out === undefined ? canonicalJson(spec) : canonicalJson(buildResult(spec, out)));
   else io.stdout.write(renderSummary(summarizeSpec(spec)));
   return 0;
 };
 
-const digestCmd: Command = async (argv, io) => {
-  const a = parseArgs(argv, ["--spec", "--out"], ["--json"]);
-  const out = required(a, "--out");
-  const spec = await digestSpec(readSpec(required(a, "--spec")), digestProgress(progressFor(a, io)));
+export const digest: Command = async (a, io) => {
+  const out = a.required("out");
+  const spec = await digestSpec(readSpec(a.required("spec")), digestProgress(progressFor(a, io)));
   writeSpec(out, spec);
-  if (a.flags.has("--json")) io.stdout.write(canonicalJson(buildResult(spec, out)));
+  if (a.flag("json")) io.stdout.write(canonicalJson(buildResult(spec, out)));
   else io.stdout.write(renderSummary(summarizeSpec(spec)));
   return 0;
 };
@@ -127,11 +120,10 @@ function totalSize(spec: ImageSpec): number {
   return spec.layers.reduce((s, l) => s + (l.size ?? 0), 0);
 }
 
-const loadCmd: Command = async (argv, io) => {
-  const a = parseArgs(argv, ["--spec", "-o", "--output", "--tag"], ["--json"]);
-  const spec = readSpec(required(a, "--spec"));
-  const file = single(a, "-o") ?? single(a, "--output");
-  const repoTag = single(a, "--tag") ?? `${spec.name}:${spec.tag}`;
+export const load: Command = async (a, io) => {
+  const spec = readSpec(a.required("spec"));
+  const file = a.string("output");
+  const repoTag = a.string("tag") ?? `${spec.name}:${spec.tag}`;
   if (file === undefined && io.stdout.isTTY) {
     throw new CognixError({ message: "refusing to write an image archive to a terminal: pipe it (| docker load) or use -o FILE" });
   }
@@ -142,18 +134,16 @@ const loadCmd: Command = async (argv, io) => {
   else await writeChunksAtomic(file, chunks);
   bar.finish();
   const result = { format: "docker-archive", output: file ?? "-", repoTag, manifestDigest: imageManifestBlob(spec).digest };
-  if (a.flags.has("--json")) (file === undefined ? io.stderr : io.stdout).write(canonicalJson(result));
+  if (a.flag("json")) (file === undefined ? io.stderr : io.stdout).write(canonicalJson(result));
   else if (file !== undefined) io.stdout.write(`wrote ${file} (${repoTag})\n`);
   return 0;
 };
 
-const ociCmd: Command = async (argv, io) => {
-  const a = parseArgs(argv, ["--spec", "--archive", "--tag"], ["--json"]);
-  const spec = readSpec(required(a, "--spec"));
-  const ref = single(a, "--tag") ?? spec.tag;
-  const archive = single(a, "--archive");
-  if (a.positionals.length > 1) throw new CognixError({ message: `oci takes one layout directory, got ${a.positionals.length}` });
-  const dir = a.positionals[0];
+export const oci: Command = async (a, io) => {
+  const spec = readSpec(a.required("spec"));
+  const ref = a.string("tag") ?? spec.tag;
+  const archive = a.string("archive");
+  const dir = a.positional(0);
   if (dir === undefined && archive === undefined) throw new CognixError({ message: "oci needs a layout DIR and/or --archive FILE" });
   const bar = progressFor(a, io);
   let manifestDigest = "";
@@ -172,38 +162,33 @@ const ociCmd: Command = async (argv, io) => {
     manifestDigest = imageManifestBlob(spec).digest;
   }
   const result = { layout: dir ?? null, archive: archive ?? null, ref, manifestDigest };
-  if (a.flags.has("--json")) io.stdout.write(canonicalJson(result));
+  if (a.flag("json")) io.stdout.write(canonicalJson(result));
   else io.stdout.write(`${[dir, archive].filter((x) => x !== undefined).join(", ")}: ${ref} ${manifestDigest}\n`);
   return 0;
 };
 
-const pushCmd: Command = async (argv, io) => {
-  const a = parseArgs(argv, ["--spec", "--compression", "--jobs", "--cache-dir", "--auth-file"], ["--insecure", "--json"]);
-  const spec = readSpec(required(a, "--spec"));
-  const ref = a.positionals[0];
-  if (ref === undefined || a.positionals.length > 1) throw new CognixError({ message: "push needs exactly one image reference, e.g. registry.example/model:tag" });
-  const compression = single(a, "--compression");
-  if (compression !== undefined && compression !== "gzip" && compression !== "zstd") {
-    throw new CognixError({ message: `--compression expects gzip or zstd, got ${JSON.stringify(compression)}` });
+export const push: Command = async (a, io) => {
+  const spec = readSpec(a.required("spec"));
+  const ref = a.positional(0)!;
+  let domain: string;
+  try {
+    domain = parseReference(ref).domain;
+  } catch (err) {
+    throw new CognixError({ message: (err as Error).message }, 2);
   }
-  // One layer at a time: its compression already uses every core; a second
-  // layer in flight gained 15-20% here but took peak memory near 200 MiB.
-  const jobs = integerOpt(a, "--jobs", 1) ?? PUSH_JOBS;
-  const cacheDir = single(a, "--cache-dir");
-  const authFile = single(a, "--auth-file");
+  const options = pushArgs(a);
   const result = await pushImage({
     ref,
     ...pushSource(spec),
-    insecure: a.flags.has("--insecure"),
-    // The result is printed here, through this command's own output streams.
-    json: false,
-    progress: !a.flags.has("--json") && io.stderr.isTTY === true,
-    ...(compression !== undefined ? { compression } : {}),
-    jobs,
-    ...(cacheDir !== undefined ? { cacheDir } : {}),
-    ...(authFile !== undefined ? { authFile } : {}),
+    ...options,
+    // Plain HTTP to this machine, as Docker speaks to a local registry.
+    insecure: options.insecure === true || isLoopbackRegistry(domain),
+    // One layer at a time: its compression already uses every core; a second
+    // layer in flight gained 15-20% here but took peak memory near 200 MiB.
+    jobs: options.jobs ?? PUSH_JOBS,
+    progress: !a.flag("json") && io.stderr.isTTY === true,
   });
-  if (a.flags.has("--json")) io.stdout.write(canonicalJson(result));
+  if (a.flag("json")) io.stdout.write(canonicalJson(result));
   else {
     const attached = (result.referrers ?? []).map((r) => `; SBOM ${r.outcome === "pushed" ? "attached" : "already attached"} as ${r.digest} (${r.via === "api" ? "referrers API" : "referrers tag"})`).join("");
     io.stdout.write(`pushed ${result.ref}@${result.digest} (${result.uploaded.length} uploaded, ${result.mounted.length} mounted, ${result.skipped.length} already there)${attached}\n`);
@@ -211,23 +196,8 @@ const pushCmd: Command = async (argv, io) => {
   return 0;
 };
 
-const inspectCmd: Command = async (argv, io) => {
-  const a = parseArgs(argv, ["--spec"], ["--json"]);
-  const summary = summarizeSpec(readSpec(required(a, "--spec")));
-  io.stdout.write(a.flags.has("--json") ? canonicalJson(summary) : renderSummary(summary));
+export const inspect: Command = async (a, io) => {
+  const summary = summarizeSpec(readSpec(a.required("spec")));
+  io.stdout.write(a.flag("json") ? canonicalJson(summary) : renderSummary(summary));
   return 0;
 };
-
-export const COMMANDS: Record<string, Command> = {
-  "build-spec": buildSpecCmd,
-  plan: planCmd,
-  digest: digestCmd,
-  load: loadCmd,
-  oci: ociCmd,
-  push: pushCmd,
-  inspect: inspectCmd,
-  sbom: sbomCmd,
-};
-
-// The usage text lives apart so that `cognix image --help` loads none of the commands.
-export { USAGE } from "./usage.ts";

@@ -1,67 +1,24 @@
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { canonicalJson } from "../util/canonical-json.ts";
-import { CognixError } from "../util/errors.ts";
-import { USAGE } from "./usage.ts";
+// `cognix-image` (what ./result and the Nix build run) and `cognix image`:
+// the image tool's commands, through the one command framework.
+import { processContext } from "../cli/context.ts";
+import { isEntryPoint } from "../cli/entry.ts";
+import { runProgram } from "../cli/program.ts";
+import type { Program } from "../cli/spec.ts";
+import { IMAGE_COMMANDS } from "./command-specs.ts";
 import type { Io } from "./io.ts";
 
-/** `cognix image …`: returns the exit code; user errors print one line each, no stack. */
-export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
-    (name === undefined ? io.stderr : io.stdout).write(USAGE);
-    return name === undefined ? 2 : 0;
-  }
-  // The commands (and the registry, compression and SBOM code they use) load only to run one.
-  const { COMMANDS } = await import("./commands.ts");
-  const command = COMMANDS[name];
-  if (command === undefined) {
-    io.stderr.write(`cognix image: unknown command ${JSON.stringify(name)}\n${USAGE}`);
-    return 2;
-  }
-  if (rest.includes("--help") || rest.includes("-h")) {
-    io.stdout.write(USAGE);
-    return 0;
-  }
-  // With --json, errors are also a JSON document on stdout: {"ok": false, "errors": [...]}.
-  const json = rest.includes("--json");
-  const fail = (lines: readonly string[]): void => {
-    if (json) io.stdout.write(canonicalJson({ ok: false, errors: lines }));
-    io.stderr.write(lines.map((line) => `cognix image ${name}: ${line}\n`).join(""));
-  };
-  try {
-    return await command(rest, io);
-  } catch (err) {
-    if (err instanceof CognixError) {
-      fail(err.message.split("\n"));
-      return err.exitCode;
-    }
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === "EPIPE") return 1;
-    fail([e.message ?? String(err)]);
-    if (process.env["COGNIX_DEBUG"]) io.stderr.write(`${e.stack ?? ""}\n`);
-    return 1;
-  }
+export const IMAGE_TOOL: Program = {
+  name: "cognix image",
+  summary: "The image tool: an image spec from a closure, and the image it describes as a docker-archive, an OCI layout or a push.",
+  commands: IMAGE_COMMANDS,
+};
+
+/** Runs one command line of the image tool and returns its exit code; never throws. */
+export function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const ctx = processContext();
+  ctx.stdout = io.stdout;
+  ctx.stderr = io.stderr;
+  return runProgram(IMAGE_TOOL, argv, ctx);
 }
 
-function invokedDirectly(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (invokedDirectly()) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`cognix image: ${String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Args } from "../cli/args.ts";
 import type { Io } from "../image/io.ts";
-import { parseArgs, required, single } from "../image/args.ts";
 import { readSpec } from "../image/spec-file.ts";
 import { writeChunksTo } from "../image/write-stream.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import { CognixError } from "../util/errors.ts";
-import { checkAgainstLabel, parseFormat, sbomBytes, type SbomFormat } from "./document.ts";
+import { checkAgainstLabel, sbomBytes, type SbomFormat } from "./document.ts";
 
 /** File names of the SBOMs the Nix build writes (the `image.sbom` directory). */
 export const SBOM_FILES: Record<SbomFormat, string> = { cyclonedx: "sbom.cdx.json", spdx: "sbom.spdx.json" };
@@ -17,13 +17,11 @@ export const SBOM_FILES: Record<SbomFormat, string> = { cyclonedx: "sbom.cdx.jso
  * else made from the spec; the CycloneDX document is checked against the
  * image's label either way.
  */
-export async function sbomCmd(argv: string[], io: Io): Promise<number> {
-  const a = parseArgs(argv, ["--spec", "--format", "-o", "--output", "--stored"], ["--json"]);
-  if (a.positionals.length > 0) throw new CognixError({ message: `sbom takes no positional arguments, got ${JSON.stringify(a.positionals[0])}` }, 2);
-  const specFile = required(a, "--spec");
+export async function sbomCmd(a: Args, io: Io): Promise<number> {
+  const specFile = a.required("spec");
   const spec = readSpec(specFile);
-  const format = parseFormat(single(a, "--format"));
-  const stored = single(a, "--stored");
+  const format = a.choice("format", ["cyclonedx", "spdx"] as const) ?? "cyclonedx";
+  const stored = a.string("stored");
   let bytes: Buffer;
   if (stored !== undefined) {
     const file = join(stored, SBOM_FILES[format]);
@@ -34,7 +32,7 @@ export async function sbomCmd(argv: string[], io: Io): Promise<number> {
     bytes = sbomBytes(spec, format);
     checkAgainstLabel(spec, format === "cyclonedx" ? bytes : sbomBytes(spec, "cyclonedx"), specFile);
   }
-  const out = single(a, "-o") ?? single(a, "--output");
+  const out = a.string("output");
   // Through a pipeline, so a closed pipe (`| head`) is an error main() reports, not a crash.
   if (out === undefined) await writeChunksTo(io.stdout, (async function* () {
     yield bytes;

@@ -5,17 +5,17 @@ import { processContext, type Context } from "../cli/context.ts";
 import { isEntryPoint } from "../cli/entry.ts";
 import { runProgram } from "../cli/program.ts";
 import type { Program } from "../cli/spec.ts";
+import { IMAGE_GROUP } from "../image/command-specs.ts";
 import { lockWeightsCommand } from "../weights/lock-command.ts";
 import { pushWeightsCommand } from "../weights/push-command.ts";
 
 export const TOOL: Program = {
   name: "cognix",
   summary: "The commands a Nix build of cognix ships (the full cognix, with generate, lock, build and run, is the npm package or `nix run github:cognix/cognix#cognix`).",
-  commands: [pushWeightsCommand, lockWeightsCommand],
+  commands: [pushWeightsCommand, lockWeightsCommand, IMAGE_GROUP],
 };
 
-export async function main(argv: readonly string[], ctx: Context = processContext()): Promise<number> {
-  if (argv[0] === "image") return (await import("../image/main.ts")).main([...argv.slice(1)], ctx);
+export function main(argv: readonly string[], ctx: Context = processContext()): Promise<number> {
   return runProgram(TOOL, argv, ctx);
 }
 

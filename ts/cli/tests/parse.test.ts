@@ -76,6 +76,11 @@ describe("parseArgs", () => {
     expect(() => parseArgs(spec, ["--timeout", "61"]).integer("setup-timeout", { min: 1, max: 60 })).toThrow("from 1 to 60");
   });
 
+  it("names a required option that is missing", () => {
+    expect(parseArgs(spec, ["-o", "x"]).required("out")).toBe("x");
+    expect(() => parseArgs(spec, []).required("out")).toThrow(new UsageError("--out is required"));
+  });
+
   it("treats reading an undeclared option as a bug in the command", () => {
     expect(() => parseArgs(spec, []).flag("nope")).toThrow(/does not declare/);
     expect(() => parseArgs(spec, []).flag("out")).toThrow(/declared string/);

@@ -103,7 +103,7 @@ describe("cognix image CLI", () => {
     for (const flag of ["--help", "-h"]) {
       const help = await runMain(["inspect", flag]);
       expect([help.code, help.stderr]).toEqual([0, ""]);
-      expect(help.stdout.toString()).toMatch(/^usage: cognix image /);
+      expect(help.stdout.toString()).toMatch(/^Usage: cognix image inspect \[options\]\n[\s\S]*\n {6}--spec SPEC\.json +the image spec\n/);
     }
     const missing = await runMain(["inspect", "--spec", join(tmp.dir, "none.json"), "--json"]);
     expect(missing.code).toBe(1);
