@@ -6,7 +6,7 @@
 //
 //   npx tsx bench/sbom-cdxgen.ts [EXAMPLE...]     (default: minimal ebsynth-cpu)
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildOffline, offlineMissing, repo } from "../ts/testkit/offline.ts";
@@ -25,7 +25,16 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
   return r.stdout;
 }
 
-const cdxgenBin = join(repo, "node_modules", ".bin", "cdxgen");
+// cdxgen is not a project dependency: its lock names platform binaries the
+// registry does not serve, which `npm ci` refuses. The bench installs this
+// version into .tools/cdxgen the first time it runs.
+const cdxgenVersion = "12.8.4";
+const cdxgenPrefix = join(repo, ".tools", "cdxgen");
+const cdxgenBin = join(cdxgenPrefix, "node_modules", ".bin", "cdxgen");
+if (!existsSync(cdxgenBin)) {
+  console.error(`bench/sbom-cdxgen: installing @cyclonedx/cdxgen@${cdxgenVersion} into ${cdxgenPrefix}`);
+  run("npm", ["install", "--prefix", cdxgenPrefix, "--no-save", "--no-audit", "--no-fund", `@cyclonedx/cdxgen@${cdxgenVersion}`]);
+}
 const isolated = process.getuid?.() === 0 && spawnSync("unshare", ["-n", "true"]).status === 0;
 const cdxgenEnv = { ...process.env, FETCH_LICENSE: "false", CDXGEN_FETCH_PKG_METADATA: "false", CDXGEN_IN_CONTAINER: "true" };
 
