@@ -1,10 +1,16 @@
-import type { CommandSpec, OptionSpec } from "./spec.ts";
+import type { OptionSpec } from "./option-spec.ts";
 import { UsageError } from "./usage-error.ts";
+
+/** What Args reads of its command's declaration (a CommandSpec is one). */
+interface Declared {
+  readonly name: string;
+  readonly options?: readonly OptionSpec[];
+}
 
 /** A parsed command line: read through the accessors, which check the name is declared. */
 export class Args {
   constructor(
-    readonly spec: CommandSpec,
+    readonly spec: Declared,
     private readonly values: ReadonlyMap<string, readonly string[] | true>,
     readonly positionals: readonly string[],
     /** What followed `--`, for commands that pass it on. */

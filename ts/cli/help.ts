@@ -1,4 +1,5 @@
-import type { CommandSpec, OptionSpec, Program } from "./spec.ts";
+import type { OptionSpec } from "./option-spec.ts";
+import type { CommandSpec, Program } from "./spec.ts";
 
 const WIDTH = 80;
 const EXIT_CODES = "Exit codes: 0 ok, 1 error, 2 usage error, 70 internal error.";

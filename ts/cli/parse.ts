@@ -1,6 +1,7 @@
 import { Args } from "./args.ts";
+import type { OptionSpec } from "./option-spec.ts";
+import type { CommandSpec } from "./spec.ts";
 import { suggest } from "./suggest.ts";
-import type { CommandSpec, OptionSpec } from "./spec.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** True when `-h`/`--help` is among the options (before any `--`). */

@@ -1,4 +1,5 @@
-import type { CommandSpec, OptionSpec } from "../cli/spec.ts";
+import type { OptionSpec } from "../cli/option-spec.ts";
+import type { CommandSpec } from "../cli/spec.ts";
 
 const flagName = (o: OptionSpec): string => (o.short !== undefined ? `-${o.short}/--${o.name}` : `--${o.name}`);
 

@@ -1,5 +1,5 @@
 import type { Args } from "../cli/args.ts";
-import type { OptionSpec } from "../cli/spec.ts";
+import type { OptionSpec } from "../cli/option-spec.ts";
 import type { EngineName } from "./engine.ts";
 
 /** `--engine`, shared by the commands that start or load an image. */

@@ -1,7 +1,8 @@
 // The image tool's commands (`cognix image …`, `./result load|oci|push|sbom`,
 // the Nix build's build-spec): declarations only, so help loads none of the
 // code they run.
-import type { CommandSpec, OptionSpec } from "../cli/spec.ts";
+import type { OptionSpec } from "../cli/option-spec.ts";
+import type { CommandSpec } from "../cli/spec.ts";
 import { PUSH_OPTIONS } from "../registry/push-options.ts";
 
 const SPEC: OptionSpec = { name: "spec", kind: "string", value: "SPEC.json", help: "the image spec" };

@@ -1,5 +1,5 @@
 import type { Args } from "../cli/args.ts";
-import type { OptionSpec } from "../cli/spec.ts";
+import type { OptionSpec } from "../cli/option-spec.ts";
 import type { PushOptions } from "./push.ts";
 
 /** The options of a push, declared once for the image tool's `push` and `cognix push`, which passes them on. */
