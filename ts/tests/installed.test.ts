@@ -2,9 +2,9 @@
 // `prepare` script) and run through a link named `cognix` (npm's bin link),
 // and through the flake (`nix run .#cognix`, offline here), from anywhere.
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { hasNix, inputAvailable } from "../testkit/nix-eval.ts";
 import { repo } from "../testkit/offline.ts";
@@ -28,6 +28,36 @@ describe("the installed cognix command", () => {
     const bad = spawnSync(link, ["no-such-command"], { cwd: tmp, encoding: "utf8" });
     expect(bad.status).toBe(2);
   });
+
+  it("npm install -g . in a clean checkout installs what it needs, compiles dist/ and links a working cognix", () => {
+    // The files a commit of this working tree holds: no node_modules, no dist/.
+    const checkout = join(tmp, "checkout");
+    const files = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: repo, encoding: "utf8" });
+    expect(files.status, files.stderr).toBe(0);
+    for (const f of files.stdout.split("\0")) {
+      if (f === "" || !existsSync(join(repo, f))) continue;
+      mkdirSync(dirname(join(checkout, f)), { recursive: true });
+      cpSync(join(repo, f), join(checkout, f), { verbatimSymlinks: true });
+    }
+    expect(existsSync(join(checkout, "node_modules"))).toBe(false);
+    // Offline, from npm's cache: the tarballs package-lock.json names.
+    const prefix = join(tmp, "prefix");
+    const env = { ...process.env, npm_config_update_notifier: "false" };
+    const install = spawnSync("npm", ["install", "-g", ".", "--prefix", prefix, "--offline", "--allow-scripts=cognix", "--no-audit", "--no-fund"], { cwd: checkout, env, encoding: "utf8", timeout: 600_000 });
+    expect(install.status, install.stdout + install.stderr).toBe(0);
+    const bin = join(prefix, "bin", "cognix");
+    const help = spawnSync(bin, ["--help"], { cwd: tmp, encoding: "utf8" });
+    expect(help.status, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: cognix <command> \[options\]\n/);
+    expect(help.stdout).toContain("Compared with Cog");
+    // The runtime dependencies are there: cog.yaml read, validated, predict.py parsed.
+    const model = join(tmp, "installed", "minimal");
+    cpSync(join(repo, "examples", "minimal"), model, { recursive: true });
+    const check = spawnSync(bin, ["generate", "--check"], { cwd: join(model), encoding: "utf8" });
+    expect(check.status, check.stderr).toBe(0);
+    expect(check.stderr).toMatch(/cognix\.json is up to date\n$/);
+    expect(spawnSync(bin, ["no-such-command"], { cwd: tmp }).status).toBe(2);
+  }, 600_000);
 });
 
 const nixMissing = !hasNix() ? "nix" : !inputAvailable(join(repo, "flake.lock"), "nixpkgs-lib") ? "the nixpkgs-lib flake input in the Nix store" : null;
