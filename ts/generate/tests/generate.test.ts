@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CognixError } from "../../util/errors.ts";
 import { generate } from "../generate.ts";
@@ -76,6 +76,16 @@ describe("generate (library)", () => {
     expect(generate(dir).config.python.version).toBe("3.11");
     writeFileSync(join(dir, "cog.yaml"), readFileSync(join(dir, "cog.yaml"), "utf8").replace("python_version: 3.11", "python_version: 3.20"));
     expect(messages(() => generate(dir))).toEqual(['4:19 3.20 is read by YAML as the number 3.2; quote it: "3.20"']);
+  });
+
+  it("records the model directory's own name, which the image is named after (cog-<dir>) when cog.yaml has no image:", () => {
+    const dir = scratch("valid/sdk-017");
+    expect(readFileSync(join(dir, "cog.yaml"), "utf8")).not.toMatch(/^image:/m);
+    const named = join(dirname(dir), "Style Transfer");
+    renameSync(dir, named); // scratch() removes the whole temporary directory
+    const { config } = generate(named);
+    expect(config.image).toBeNull();
+    expect(config.source.directory).toBe("Style Transfer");
   });
 
   it("routes Cog-style options after a python_packages entry to indexes and find-links", () => {
