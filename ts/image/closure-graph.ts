@@ -1,5 +1,5 @@
+import { JsonReader, readJsonFile } from "../util/json-input.ts";
 import type { ClosureNode } from "./spec-types.ts";
-import { JsonReader, readJsonFile } from "./json-input.ts";
 
 /**
  * Reads the closure graph Nix writes for `exportReferencesGraph` under

@@ -88,7 +88,7 @@ export const IMAGE_COMMANDS: readonly CommandSpec[] = [
       { name: "output", short: "o", kind: "string", value: "FILE", help: "write it to FILE (atomically) instead of stdout" },
       { name: "stored", kind: "string", value: "DIR", help: "the SBOMs the build wrote (else made from the spec)" },
     ],
-    run: async (args, ctx) => (await import("../sbom/image-command.ts")).sbomCmd(args, ctx),
+    run: async (args, ctx) => (await import("./sbom-command.ts")).sbomCmd(args, ctx),
   },
 ];
 

@@ -1,5 +1,5 @@
+import { JsonReader, readJsonFile } from "../util/json-input.ts";
 import type { ImageConfig } from "./spec-types.ts";
-import { JsonReader, readJsonFile } from "./json-input.ts";
 
 const KNOWN = ["Entrypoint", "Cmd", "Env", "WorkingDir", "ExposedPorts", "Labels", "User"];
 

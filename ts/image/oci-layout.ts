@@ -5,7 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import { archiveChunks, type ArchiveItem } from "./archive-tar.ts";
 import { CognixError } from "../util/errors.ts";
-import { readJsonFile } from "./json-input.ts";
+import { readJsonFile } from "../util/json-input.ts";
 import { digestedLayers, hexOf, imageConfigBlob, imageIndexBlob, imageManifestBlob, jsonBlob, MEDIA_INDEX, type Blob } from "./oci-image.ts";
 import { layerChunks } from "./layer-source.ts";
 import type { DigestedLayer, ImageSpec } from "./spec-types.ts";

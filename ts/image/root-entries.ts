@@ -1,5 +1,5 @@
+import { JsonReader, readJsonFile } from "../util/json-input.ts";
 import type { RootEntry } from "./spec-types.ts";
-import { JsonReader, readJsonFile } from "./json-input.ts";
 
 export interface RootInput {
   entries: RootEntry[];

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Args } from "../cli/args.ts";
-import type { Io } from "../image/io.ts";
-import { readSpec } from "../image/spec-file.ts";
-import { writeChunksTo } from "../image/write-stream.ts";
+import { checkAgainstLabel, sbomBytes, type SbomFormat } from "../sbom/document.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import { CognixError } from "../util/errors.ts";
-import { checkAgainstLabel, sbomBytes, type SbomFormat } from "./document.ts";
+import type { Io } from "./io.ts";
+import { readSpec } from "./spec-file.ts";
+import { writeChunksTo } from "./write-stream.ts";
 
 /** File names of the SBOMs the Nix build writes (the `image.sbom` directory). */
 export const SBOM_FILES: Record<SbomFormat, string> = { cyclonedx: "sbom.cdx.json", spdx: "sbom.spdx.json" };

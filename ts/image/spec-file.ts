@@ -2,7 +2,7 @@ import { canonicalJson } from "../util/canonical-json.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import { parseClosureGraph } from "./closure-graph.ts";
 import { parseImageConfig } from "./image-config.ts";
-import { JsonReader, readJsonFile } from "./json-input.ts";
+import { JsonReader, readJsonFile } from "../util/json-input.ts";
 import { parseRootEntry } from "./root-entries.ts";
 import type { ImageSpec, LayerSpec } from "./spec-types.ts";
 import { parseBomInputs } from "../sbom/inputs.ts";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ImageSpec } from "../image/spec-types.ts";
+import type { ImageSpec } from "../types/image-spec.ts";
 import { CognixError } from "../util/errors.ts";
 import { cyclonedxDocument } from "./cyclonedx.ts";
 import { bomModel } from "./model.ts";
@@ -28,7 +28,7 @@ export function parseFormat(value: string | undefined): SbomFormat {
 }
 
 /** The spec with its config labelled by the digest of its CycloneDX SBOM (unchanged without `bom`). */
-export function withSbomLabel(spec: ImageSpec): ImageSpec {
+export function withSbomLabel<S extends ImageSpec>(spec: S): S {
   if (spec.bom === undefined) return spec;
   const digest = sha256Digest(sbomBytes(spec, "cyclonedx"));
   return { ...spec, config: { ...spec.config, Labels: { ...(spec.config.Labels ?? {}), [SBOM_LABEL]: digest } } };

@@ -1,4 +1,4 @@
-import { JsonReader, readJsonFile } from "../image/json-input.ts";
+import { JsonReader, readJsonFile } from "../util/json-input.ts";
 import { requireSha256 } from "./hash.ts";
 
 /** A store path whose derivation said its name and version. */

@@ -1,4 +1,4 @@
-import type { ImageSpec } from "../image/spec-types.ts";
+import type { ImageSpec } from "../types/image-spec.ts";
 import { sha256Hex } from "./hash.ts";
 import type { BomInputs, WeightFile, WeightSet } from "./inputs.ts";
 import { githubPurl, pypiPurl } from "./purl.ts";
@@ -58,7 +58,9 @@ function fileComponent(set: WeightSet, f: WeightFile): Component {
 
 /** The image's bill of materials from its digested spec: closure, derivation facts, Python files, weights. */
 export function bomModel(spec: ImageSpec): BomModel {
-  const bom: BomInputs = spec.bom ?? { packages: [], python: [], weights: [] };
+  // A spec read by readSpec has every list; one built in memory may leave some out.
+  const given = spec.bom ?? {};
+  const bom: BomInputs = { ...given, packages: given.packages ?? [], python: given.python ?? [], weights: given.weights ?? [] };
   const drv = new Map(bom.packages.map((p) => [p.path, p]));
   const py = new Map(bom.python.map((p) => [p.path, p]));
   const sets = new Map(bom.weights.filter((w) => w.path !== undefined).map((w) => [w.path as string, w]));

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { sortKeys } from "../util/canonical-json.ts";
 import { CognixError } from "../util/errors.ts";
-import type { ImageSpec } from "../image/spec-types.ts";
+import type { ImageSpec } from "../types/image-spec.ts";
 
 /**
  * What an SBOM is about: the image's filesystem, named by its layers. The

@@ -5,14 +5,14 @@ import { writeFileAtomic } from "../util/atomic-write.ts";
 
 /**
  * Which generated file each schema (schemas/<schema>.schema.json) becomes,
- * relative to ts/types/. The weights files are data cognix writes and
- * checks itself: plain maps and arrays serve its code better than
- * `| undefined` entries and minItems tuples.
+ * relative to ts/types/. The image spec and the weights files are data
+ * cognix writes and checks itself: plain maps and arrays serve its code
+ * better than `| undefined` entries and minItems tuples.
  */
 const TARGETS: { schema: string; file: string; typeName: string; plain?: boolean }[] = [
   { schema: "cog", file: "cog-yaml.ts", typeName: "CogYaml" },
   { schema: "cognix", file: "cognix.ts", typeName: "CognixConfig" },
-  { schema: "image-spec", file: "image-spec.ts", typeName: "ImageSpec" },
+  { schema: "image-spec", file: "image-spec.ts", typeName: "ImageSpec", plain: true },
   { schema: "weights-lock", file: "weights-lock.ts", typeName: "WeightsLock", plain: true },
   { schema: "weights-manifest", file: "weights-manifest.ts", typeName: "WeightsManifest", plain: true },
 ];

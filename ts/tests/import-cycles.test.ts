@@ -22,7 +22,7 @@ function part(file: string): string | null {
 
 /** Cycles that exist today; a new one, or a change to one, fails the test. */
 const KNOWN_FILE_CYCLES: readonly (readonly string[])[] = [];
-const KNOWN_PART_CYCLES: readonly (readonly string[])[] = [["image", "sbom"]];
+const KNOWN_PART_CYCLES: readonly (readonly string[])[] = [];
 
 /** The cycles not listed as known; and the known ones must all still be there, so a cut one cannot come back unnoticed. */
 function unexpected(found: readonly string[][], known: readonly (readonly string[])[]): string[][] {

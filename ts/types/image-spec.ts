@@ -19,7 +19,7 @@ export type RootEntry =
       target: string;
     }
   | ({
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     } & {
       path: AbsolutePath;
       type: "file";
@@ -85,10 +85,10 @@ export interface ImageSpec {
     Env?: string[];
     WorkingDir?: string;
     ExposedPorts?: {
-      [k: string]: {} | undefined;
+      [k: string]: {};
     };
     Labels?: {
-      [k: string]: string | undefined;
+      [k: string]: string;
     };
     User?: string;
   };
@@ -113,7 +113,7 @@ export interface ImageSpec {
   /**
    * @minItems 1
    */
-  layers: [Layer, ...Layer[]];
+  layers: Layer[];
   /**
    * What the SBOM says beyond the closure graph, from the Nix evaluation (entries for paths outside the closure are dropped). With it, the config carries the SBOM's sha256 as the label org.cognix.sbom.digest (docs/sbom.md).
    */
@@ -203,6 +203,6 @@ export interface Layer {
    * Tar entry name → earlier entry name it is a hard link to, fixed when the layer was digested.
    */
   hardlinks?: {
-    [k: string]: string | undefined;
+    [k: string]: string;
   };
 }

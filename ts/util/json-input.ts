@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { CognixError } from "../util/errors.ts";
+import { CognixError } from "./errors.ts";
 
 /** Reads and parses a JSON file; syntax errors name the line and column. */
 export function readJsonFile(file: string): unknown {
