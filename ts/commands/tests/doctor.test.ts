@@ -75,6 +75,27 @@ describe("cognix doctor", () => {
     expect(text.out()).toMatch(/\n\d+ errors?, \d+ warnings?\n$/);
   });
 
+  it.skipIf(nix === null)("says which locked flake input is not in the Nix store and how to get it; a missing or broken flake.lock too", async () => {
+    const lock = JSON.parse(readFileSync(join(model, "flake.lock"), "utf8")) as { nodes: Record<string, { locked?: Record<string, unknown> }> };
+    lock.nodes["nixpkgs-lib"]!.locked = { ...lock.nodes["nixpkgs-lib"]!.locked, rev: "0".repeat(40), narHash: `sha256-${"A".repeat(43)}=` };
+    writeFileSync(join(model, "flake.lock"), JSON.stringify(lock));
+    const missing = find((await doctor()).checks, "flake inputs").find((f) => f.message.startsWith("nixpkgs-lib "));
+    expect(missing).toEqual({
+      check: "flake inputs",
+      status: "warning",
+      message: `nixpkgs-lib (github:nix-community/nixpkgs.lib/${"0".repeat(40)}) is not in the Nix store: the build downloads it, and fails without the network`,
+      fix: "build once with the network, or add it to the store (nix flake archive)",
+    });
+    rmSync(join(model, "flake.lock"));
+    expect(find((await doctor()).checks, "flake inputs")).toEqual([
+      { check: "flake inputs", status: "warning", message: "../../flake.lock: none yet; the first nix build writes it (and downloads the inputs)", fix: "run cognix build with the network" },
+    ]);
+    writeFileSync(join(model, "flake.lock"), "{ not json");
+    const broken = await doctor();
+    expect(broken.code).toBe(1);
+    expect(find(broken.checks, "flake inputs")).toEqual([expect.objectContaining({ status: "error", message: expect.stringMatching(/^\.\.\/\.\.\/flake\.lock: not valid JSON: /), fix: "remove it and run cognix build (nix writes it again)" })]);
+  });
+
   it("--fix writes a stale cognix.json (and pyproject.toml) again", async () => {
     appendFileSync(join(model, "cog.yaml"), "image: r8.im/acme/minimal\n");
     const r = await doctor(["--fix"]);
