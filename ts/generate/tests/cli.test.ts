@@ -218,6 +218,10 @@ describe("cognix generate inside a model", () => {
     const cfg = JSON.parse(readFileSync(join(dir, "cognix.json"), "utf8")) as CognixConfig;
     expect(cfg.source.cogYaml).toBe("cog.yml");
     expect(r.stderr).toMatch(/^warning: cog\.yml:4:1: predict: deprecated/m);
+    // Found from a subdirectory as cog.yaml is.
+    mkdirSync(join(dir, "src", "deep"), { recursive: true });
+    const up = await runCli(["generate", "--check"], { cwd: join(dir, "src", "deep") });
+    expect([up.code, up.stderr.split("\n").filter((l) => l !== "" && !l.startsWith("warning: "))]).toEqual([0, ["../../cognix.json is up to date"]]);
 
     const old = scratch("valid/all-keys");
     renameSync(join(old, "cog.yaml"), join(old, "cog.yml"));
