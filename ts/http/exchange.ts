@@ -18,12 +18,17 @@ function bodyBytes(req: HttpRequest): number {
   return Buffer.isBuffer(req.body) ? req.body.length : (req.bodyLength ?? 0);
 }
 
+/** A stream body of unknown length: sent chunked (a registry's streamed upload). */
+function chunked(req: HttpRequest): boolean {
+  return typeof req.body === "function" && req.bodyLength === undefined;
+}
+
 /** The caller's headers, with a User-Agent and the Content-Length a registry or bucket wants. */
 function headersOf(req: HttpRequest): Record<string, string> {
   const headers: Record<string, string> = { "User-Agent": "cognix", ...req.headers };
   const given = Object.keys(headers).some((k) => k.toLowerCase() === "content-length");
   const hasBody = req.body !== undefined;
-  if (!given && (hasBody || ["PUT", "POST", "PATCH"].includes(req.method))) headers["Content-Length"] = String(bodyBytes(req));
+  if (!given && !chunked(req) && (hasBody || ["PUT", "POST", "PATCH"].includes(req.method))) headers["Content-Length"] = String(bodyBytes(req));
   return headers;
 }
 
@@ -69,11 +74,20 @@ function start(req: HttpRequest, opts: SendOptions, rule: BodyRule): Promise<Str
       if (response === undefined) r.destroy(err);
       else response.destroy(err);
     };
-    const allowed = deadlineMs(limits, bodyBytes(req));
-    const deadline = setTimeout(() => {
+    const began = Date.now();
+    let allowed = deadlineMs(limits, bodyBytes(req));
+    const expire = (): void => {
       const what = response === undefined ? "no answer" : "no complete answer";
       fail(timedOut(`${what} from ${url.host} within ${seconds(allowed)} s`));
-    }, allowed);
+    };
+    let deadline = setTimeout(expire, allowed);
+    /** A chunked body earns time as it is sent, at the same pace a known length would. */
+    const extend = (sent: number): void => {
+      if (response !== undefined) return;
+      clearTimeout(deadline);
+      allowed = deadlineMs(limits, sent);
+      deadline = setTimeout(expire, Math.max(0, began + allowed - Date.now()));
+    };
     const r = lib.request(url, { method: req.method, headers: headersOf(req), ...(agent !== undefined ? { agent } : {}) }, (res) => {
       response = res;
       if (rule === "paced") {
@@ -106,8 +120,10 @@ function start(req: HttpRequest, opts: SendOptions, rule: BodyRule): Promise<Str
       const stream = req.body();
       bodyStream = stream;
       let sent = 0;
+      const growing = chunked(req);
       stream.on("data", (c: Buffer) => {
         sent += c.length;
+        if (growing) extend(sent);
         req.onBodyProgress?.(sent);
       });
       stream.on("error", (err) => r.destroy(err));

@@ -9,7 +9,10 @@ export interface HttpRequest {
   url: URL;
   headers?: Record<string, string>;
   body?: Buffer | (() => Readable);
-  /** Required with a stream body: it is sent as Content-Length. */
+  /**
+   * A stream body's length, sent as Content-Length. Absent, the body goes
+   * chunked and its deadline grows with the bytes sent so far.
+   */
   bodyLength?: number;
   /** Called with the number of body bytes written so far. */
   onBodyProgress?: (sent: number) => void;

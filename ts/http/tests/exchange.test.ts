@@ -1,6 +1,7 @@
 // The client's own rules: headers it adds, the deadline a request body buys,
 // answers too large to read, and schemes it refuses.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { listenLoopback, type Listening } from "../../testkit/loopback.ts";
 import { open, send } from "../exchange.ts";
@@ -43,6 +44,40 @@ describe("HTTP exchange", () => {
     const err = await send({ method: "PUT", url, body: Buffer.alloc(1024 * 1024) }, { limits }).catch((e: unknown) => e);
     expect(String(err)).toMatch(/no answer from 127\.0\.0\.1:\d+ within 1\.3 s/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1200);
+  });
+
+  it("sends a stream body of unknown length chunked, its deadline growing with the bytes sent", async () => {
+    const seen: { headers: string[]; bytes: number }[] = [];
+    const url = await serve((req, res) => {
+      let bytes = 0;
+      req.on("data", (c: Buffer) => (bytes += c.length));
+      req.on("end", () => {
+        seen.push({ headers: req.rawHeaders, bytes });
+        res.end("ok");
+      });
+    });
+    // 1 MiB at a time, 200 ms apart: 1 s in all, past requestMs but within the time 5 MiB buy.
+    const limits: Limits = { idleMs: 60_000, requestMs: 300, minBytesPerSecond: 1024 * 1024 };
+    async function* slow(): AsyncGenerator<Buffer> {
+      for (let i = 0; i < 5; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        yield Buffer.alloc(1024 * 1024);
+      }
+    }
+    const res = await send({ method: "PATCH", url, body: () => Readable.from(slow(), { objectMode: false }) }, { limits });
+    expect(res.status).toBe(200);
+    const lower = (seen[0]?.headers ?? []).map((h) => h.toLowerCase());
+    expect(lower).toContain("transfer-encoding");
+    expect(lower).not.toContain("content-length");
+    expect(seen[0]?.bytes).toBe(5 * 1024 * 1024);
+
+    // A body that stops coming runs out of the time its bytes bought.
+    async function* stalls(): AsyncGenerator<Buffer> {
+      yield Buffer.alloc(1024);
+      await new Promise((r) => setTimeout(r, 5000));
+    }
+    const err = await send({ method: "PATCH", url, body: () => Readable.from(stalls(), { objectMode: false }) }, { limits }).catch((e: unknown) => e);
+    expect(String(err)).toMatch(/no answer from 127\.0\.0\.1:\d+ within 0\.3 s/);
   });
 
   it("refuses to read an answer larger than it holds in memory", async () => {
