@@ -364,7 +364,7 @@ export function pushScope(name: string): string {
   return `repository:${name}:pull,push`;
 }
 
-function locationOf(res: HttpResponse, host: string, name: string): URL {
+export function locationOf(res: HttpResponse, host: string, name: string): URL {
   const loc = header(res, "location");
   if (loc === undefined) throw new CognixError({ message: `${host} answered an upload request for ${name} without a Location` });
   return new URL(loc, res.url);

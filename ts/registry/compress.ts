@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { Transform, type TransformCallback } from "node:stream";
+import { pipeline as pipelineStreams, Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { availableParallelism } from "node:os";
 import { compressBlocks, zstdAvailable } from "./block-compress.ts";
@@ -73,12 +73,38 @@ export async function compressToFile(
   compression: Compression,
   onInput?: (bytes: number) => void,
 ): Promise<CompressedBlob> {
+  const c = compressedStream(input, compression, onInput);
+  await pipeline(c.stream, createWriteStream(file, { mode: 0o600 }));
+  return c.result();
+}
+
+export interface CompressingStream {
+  /** The compressed bytes, the same as compressToFile writes. */
+  stream: Readable;
+  /** Both digests; only once `stream` has ended. */
+  result(): CompressedBlob;
+}
+
+/**
+ * `input` compressed as a stream, hashing both sides on the way, for a blob
+ * sent while it is made. Destroying the stream stops the compression and
+ * destroys `input`.
+ */
+export function compressedStream(input: NodeJS.ReadableStream, compression: Compression, onInput?: (bytes: number) => void): CompressingStream {
   // A stream that verifies itself is not hashed twice: reaching its end means it matched.
   const verified = verifiedDigestOf(input);
   const before = new Digester(onInput, verified === undefined);
   const after = new Digester();
   const options = { codec: compression, level: LEVELS[compression], parallel: availableParallelism() };
-  await pipeline(input, before, (source: AsyncIterable<Buffer>) => compressBlocks(source, options), after, createWriteStream(file, { mode: 0o600 }));
-  const inputDigest = verified !== undefined && verified.size === before.size ? verified.digest : before.digest();
-  return { digest: after.digest(), size: after.size, inputDigest, inputSize: before.size };
+  const stream = pipelineStreams(input, before, (source: AsyncIterable<Buffer>) => compressBlocks(source, options), after, () => undefined);
+  let ended = false;
+  stream.once("end", () => (ended = true));
+  return {
+    stream,
+    result(): CompressedBlob {
+      if (!ended) throw new Error("the compressed stream has not ended");
+      const inputDigest = verified !== undefined && verified.size === before.size ? verified.digest : before.digest();
+      return { digest: after.digest(), size: after.size, inputDigest, inputSize: before.size };
+    },
+  };
 }

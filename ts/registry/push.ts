@@ -7,7 +7,7 @@ import { Readable } from "node:stream";
 import { canonicalJson } from "../util/canonical-json.ts";
 import { CognixError } from "../util/errors.ts";
 import { RegistryClient } from "./client.ts";
-import { chooseCompression, compressToFile, compressionOf, LAYER_MEDIA_TYPES, type Compression } from "./compress.ts";
+import { chooseCompression, compressedStream, compressToFile, compressionOf, LAYER_MEDIA_TYPES, type CompressingStream, type Compression } from "./compress.ts";
 import { findCredentials, primaryCredentialFile } from "./credentials.ts";
 import { REGISTRY_LIMITS } from "../http/limits.ts";
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from "../http/retry.ts";
@@ -18,6 +18,7 @@ import { silentProgress, TtyProgress, type Progress } from "../util/progress.ts"
 import { formatReference, parseReference, type ImageReference } from "./reference.ts";
 import type { ReferrerArtifact } from "./referrers.ts";
 import { pushReferrers, type ReferrerResult } from "./referrers-push.ts";
+import { StreamRefusedError, uploadStreamed } from "./streamed-upload.ts";
 
 /** Pushes an image (config + uncompressed layer tars) to an OCI registry. */
 export interface PushLayer {
@@ -61,8 +62,10 @@ export interface PushDeps {
   env: NodeJS.ProcessEnv;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WriteStream;
-  /** Blobs larger than this are uploaded in PATCH chunks of this size. */
+  /** Blobs larger than this are uploaded from the spool file in PATCH chunks of this size. */
   chunkSize: number;
+  /** Layers go up as they are compressed (else through a spool file, as when a registry refuses that). */
+  streaming: boolean;
 }
 
 type Outcome = "skipped" | "uploaded" | "mounted";
@@ -100,7 +103,7 @@ function validate(opts: PushOptions): void {
 }
 
 export async function pushImageWith(opts: PushOptions, overrides: Partial<PushDeps>): Promise<PushResult> {
-  const deps: PushDeps = { retry: defaultRetryPolicy, env: process.env, stdout: process.stdout, stderr: process.stderr, chunkSize: DEFAULT_CHUNK, ...overrides };
+  const deps: PushDeps = { retry: defaultRetryPolicy, env: process.env, stdout: process.stdout, stderr: process.stderr, chunkSize: DEFAULT_CHUNK, streaming: true, ...overrides };
   validate(opts);
   const ref = parseReference(opts.ref);
   const insecure = opts.insecure === true;
@@ -121,7 +124,7 @@ export async function pushImageWith(opts: PushOptions, overrides: Partial<PushDe
   });
   const cache = new DigestCache(opts.cacheDir ?? defaultCacheDir(deps.env));
   const spool = mkdtempSync(join(tmpdir(), "cognix-push-"));
-  const session = new PushSession(ref, client, cache, progress, compression, deps.retry, spool, deps.chunkSize);
+  const session = new PushSession(ref, client, cache, progress, compression, deps.retry, spool, deps.chunkSize, deps.streaming);
   try {
     const result = await session.run(opts, jobs);
     progress.finish();
@@ -144,6 +147,8 @@ class PushSession {
   private readonly repo: string;
   private readonly remote = new Map<string, LayerMapping>();
   private readonly checked = new Map<string, Promise<boolean>>();
+  /** Cleared once the registry refuses a streamed upload: the other layers go through the spool. */
+  private streaming: boolean;
 
   constructor(
     private readonly ref: ImageReference,
@@ -154,8 +159,10 @@ class PushSession {
     private readonly retry: RetryPolicy,
     private readonly spool: string,
     private readonly chunkSize: number,
+    streaming: boolean,
   ) {
     this.repo = `${ref.domain}/${ref.name}`;
+    this.streaming = streaming;
   }
 
   async run(opts: PushOptions, jobs: number): Promise<PushResult> {
@@ -276,6 +283,15 @@ class PushSession {
         }
       }
     }
+    if (this.streaming) {
+      try {
+        return await this.streamLayer(layer, label);
+      } catch (err) {
+        if (!(err instanceof StreamRefusedError)) throw err;
+        this.streaming = false;
+        this.progress.note(`${this.ref.apiHost} refused a streamed upload (${err.status}): uploading from a spool file`);
+      }
+    }
     const file = join(this.spool, layer.diffId.slice(7));
     try {
       this.progress.update(label, "compressing", 0, layer.size);
@@ -297,6 +313,43 @@ class PushSession {
     } finally {
       await rm(file, { force: true });
     }
+  }
+
+  /**
+   * Compresses the layer straight into an upload session, so compression
+   * and upload overlap; the digest is known once the last byte is sent. A
+   * failed attempt starts over with a new session and compresses afresh
+   * (the bytes come out the same).
+   */
+  private async streamLayer(layer: PushLayer, label: string): Promise<BlobResult> {
+    const onInput = (n: number): void => this.progress.update(label, "pushing", n, layer.size);
+    const attempt = (): Promise<{ digest: string; size: number }> => {
+      let current: CompressingStream | undefined;
+      const body = (): Readable => {
+        current?.stream.destroy();
+        onInput(0);
+        current = compressedStream(layer.open(), this.compression, onInput);
+        return current.stream;
+      };
+      const finish = (): { digest: string; size: number } => {
+        if (current === undefined) throw new Error(`${label}: nothing was sent`);
+        const blob = current.result();
+        if (blob.inputDigest !== layer.diffId) {
+          throw new CognixError({ message: `${label}: its tar hashes to ${blob.inputDigest}, not to its diffId ${layer.diffId}` });
+        }
+        return { digest: blob.digest, size: blob.size };
+      };
+      return uploadStreamed(this.client, this.ref.name, label, body, finish).finally(() => current?.stream.destroy());
+    };
+    const blob = await withRetry(
+      this.retry,
+      attempt,
+      (err, n) => this.client.giveUp(`upload of ${label}`, err, n),
+      (err, n) => this.progress.note(`retrying upload of ${label} (attempt ${n + 1}): ${(err as Error).message}`),
+    );
+    this.cache.remember(layer.diffId, this.compression, blob.digest, blob.size, this.repo);
+    this.progress.update(label, "pushed");
+    return { descriptor: { mediaType: LAYER_MEDIA_TYPES[this.compression], digest: blob.digest, size: blob.size }, outcome: "uploaded" };
   }
 
   private async pushConfig(config: Buffer, digest: string): Promise<BlobResult> {

@@ -20,9 +20,10 @@ function recordingPolicy(attempts = 8): RetryPolicy & { delays: number[] } {
   return { ...defaultRetryPolicy, attempts, delays, sleep: async (ms) => void delays.push(ms), random: () => 0.5 };
 }
 
-function deps(retry: RetryPolicy, chunkSize = 128 * 1024 * 1024) {
+/** With a chunk size, layers go up from the spool file in chunks of that size; `spool` alone sends them whole from it. */
+function deps(retry: RetryPolicy, chunkSize?: number, spool = chunkSize !== undefined) {
   const stderr = Object.assign(new PassThrough(), { isTTY: false }) as unknown as NodeJS.WriteStream;
-  return { retry, env: { HOME: "/nonexistent" }, stdout: new PassThrough(), stderr, chunkSize };
+  return { retry, env: { HOME: "/nonexistent" }, stdout: new PassThrough(), stderr, chunkSize: chunkSize ?? 128 * 1024 * 1024, streaming: !spool };
 }
 
 const isUploadPut = (method: string | undefined, url: string | undefined): boolean => method === "PUT" && (url ?? "").includes("/blobs/uploads/");
@@ -31,13 +32,13 @@ describe.skipIf(missing.length > 0)("push through a faulty connection", () => {
   const registry = useRegistry();
   const tmp = useTempDirs();
 
-  async function pushThrough(decide: (req: { method?: string; url?: string }, n: number) => Verdict, repo: string, retry = recordingPolicy(), chunkSize?: number) {
+  async function pushThrough(decide: (req: { method?: string; url?: string }, n: number) => Verdict, repo: string, retry = recordingPolicy(), chunkSize?: number, spool?: boolean) {
     const img = makeImage(4, repo.length * 13, 300_000);
     const proxy = await startProxy(registry().port, decide);
     try {
       const result = await pushImageWith(
         { ref: `${proxy.host}/${repo}:t`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache"), jobs: 2 },
-        deps(retry, chunkSize),
+        deps(retry, chunkSize, spool),
       );
       // Verify against the registry directly, not through the proxy.
       const pulled = pullWithSkopeo(`${registry().host}/${repo}:t`, join(tmp("pull"), "oci"));
@@ -60,15 +61,21 @@ describe.skipIf(missing.length > 0)("push through a faulty connection", () => {
     expect(proxy.seen.some((s) => s.status === 500)).toBe(true);
   });
 
-  it("restarts an upload whose connection drops mid-body", async () => {
+  it("restarts an upload from the spool file whose connection drops mid-body", async () => {
     let dropped = 0;
-    const { proxy } = await pushThrough((req) => {
-      if (isUploadPut(req.method, req.url) && dropped < 3) {
-        dropped++;
-        return "drop-after-body-start";
-      }
-      return "pass";
-    }, "faults/mid-body");
+    const { proxy } = await pushThrough(
+      (req) => {
+        if (isUploadPut(req.method, req.url) && dropped < 3) {
+          dropped++;
+          return "drop-after-body-start";
+        }
+        return "pass";
+      },
+      "faults/mid-body",
+      recordingPolicy(),
+      undefined,
+      true,
+    );
     expect(dropped).toBe(3);
     // Each restarted upload opened a new session.
     expect(proxy.seen.filter((s) => s.method === "POST").length).toBe(proxy.seen.filter((s) => s.method === "PUT" && s.path.includes("/blobs/")).length);

@@ -4,11 +4,15 @@ import { listenLoopback } from "../../../testkit/loopback.ts";
 export interface Seen {
   method: string;
   path: string;
+  headers: http.IncomingHttpHeaders;
   status?: number;
 }
 
-/** What the proxy does with request number `n` (1-based). */
-export type Verdict = "pass" | "drop" | "drop-after-body-start" | { status: number; headers?: Record<string, string>; body?: string };
+/**
+ * What the proxy does with request number `n` (1-based); "drop-answer"
+ * passes the request on and drops the connection instead of answering.
+ */
+export type Verdict = "pass" | "drop" | "drop-after-body-start" | "drop-answer" | { status: number; headers?: Record<string, string>; body?: string };
 
 export interface Proxy {
   host: string;
@@ -31,7 +35,7 @@ export async function startProxy(
   let n = 0;
   const server = http.createServer((req, res) => {
     n++;
-    const entry: Seen = { method: req.method ?? "", path: req.url ?? "" };
+    const entry: Seen = { method: req.method ?? "", path: req.url ?? "", headers: req.headers };
     seen.push(entry);
     const verdict = decide(req, n);
     if (verdict === "drop") {
@@ -43,7 +47,7 @@ export async function startProxy(
       req.once("end", () => req.socket.destroy());
       return;
     }
-    if (verdict !== "pass") {
+    if (typeof verdict === "object") {
       req.resume();
       req.on("end", () => {
         entry.status = verdict.status;
@@ -56,6 +60,11 @@ export async function startProxy(
       { host: "127.0.0.1", port: targetPort, method: req.method, path: req.url, headers: req.headers, agent: false },
       (upRes) => {
         entry.status = upRes.statusCode ?? 0;
+        if (verdict === "drop-answer") {
+          upRes.resume();
+          req.socket.destroy();
+          return;
+        }
         res.writeHead(upRes.statusCode ?? 502, rewrite({ ...upRes.headers }));
         upRes.pipe(res);
       },
