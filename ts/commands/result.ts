@@ -19,7 +19,8 @@ export function requireResult(ctx: Context, path: string): string {
   return abs;
 }
 
-function startsWithBrace(file: string): boolean {
+/** Whether the file starts like a JSON object (an image spec) rather than a built image's script. */
+export function isJsonFile(file: string): boolean {
   const fd = openSync(file, "r");
   try {
     const buf = Buffer.alloc(64);
@@ -43,7 +44,7 @@ export async function readImageSpec(ctx: Context, input: string): Promise<ImageS
     throw new CognixError({ file: input, message: "not found: give a built image (`cognix build` makes ./result) or an image spec file (.json)" });
   }
   if (!isFile) throw new CognixError({ file: input, message: "not a file: give an image spec (.json) or a built image (./result)" });
-  if (startsWithBrace(abs)) return readSpec(abs);
+  if (isJsonFile(abs)) return readSpec(abs);
   const result = requireResult(ctx, input);
   const r = await runTool(result, ["spec"], { cwd: ctx.cwd, env: ctx.env });
   if (r.status !== 0) throw new CognixError({ file: input, message: `\`${input} spec\` failed (exit ${r.status}): ${r.stderr.trim()}` });

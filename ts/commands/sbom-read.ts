@@ -1,22 +1,10 @@
-import { closeSync, openSync, readSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Context } from "../cli/context.ts";
 import { readSpec } from "../image/spec-file.ts";
 import { checkAgainstLabel, sbomBytes, type SbomFormat } from "../sbom/document.ts";
 import { CognixError } from "../util/errors.ts";
 import { runTool } from "./exec.ts";
-import { requireResult } from "./result.ts";
-
-function isJsonFile(file: string): boolean {
-  const fd = openSync(file, "r");
-  try {
-    const buf = Buffer.alloc(64);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).toString("utf8").trimStart().startsWith("{");
-  } finally {
-    closeSync(fd);
-  }
-}
+import { isJsonFile, requireResult } from "./result.ts";
 
 /** The SBOM of a built image (from its build) or of an image spec (made from it), checked against the label. */
 export async function fromImage(ctx: Context, input: string, format: SbomFormat): Promise<Buffer> {

@@ -3,21 +3,7 @@ import { SchemaFault, choicesNotResolvable, defaultFactoryNotSupported } from ".
 import { parseBool, parseItems, parseLiteral, parseNumberValue, parseStringLiteral } from "./literals.ts";
 import { resolveChoices, resolveDefault, resolveString, type ModuleScope } from "./module-scope.ts";
 import { unwrapClass, unwrapFunction, unwrapStatement } from "./parser.ts";
-import type { Imports, Literal } from "./types.ts";
-
-/** What an `Input(...)` call says about a parameter. */
-export interface InputCallInfo {
-  default?: Literal;
-  description?: string;
-  ge?: number;
-  le?: number;
-  minLength?: number;
-  maxLength?: number;
-  regex?: string;
-  choices?: Literal[];
-  deprecated?: boolean;
-  accept?: string;
-}
+import type { Imports, InputCallInfo, Literal } from "./types.ts";
 
 /** `Input(...)`, or cog's Input under another local name. */
 export function isInputCall(node: Node, imports: Imports): boolean {

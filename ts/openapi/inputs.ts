@@ -1,11 +1,11 @@
 import type { Node } from "web-tree-sitter";
 import { parseAnnotation } from "./annotations.ts";
 import { acceptOnNonFile, defaultNotResolvable, locate, missingTypeAnnotation, SchemaFault, unsupportedType } from "./errors.ts";
-import { isInputCall, parseInputCall, resolveInputReference, type InputCallInfo } from "./input-call.ts";
+import { isInputCall, parseInputCall, resolveInputReference } from "./input-call.ts";
 import { fieldTypeFromInputType, resolveInputType } from "./input-types.ts";
 import { resolveDefault } from "./module-scope.ts";
 import type { PythonFile } from "./python-file.ts";
-import type { InputField } from "./types.ts";
+import type { InputCallInfo, InputField } from "./types.ts";
 
 /**
  * The inputs of the target function, in order: each annotated parameter

@@ -38,11 +38,8 @@ export type InputType =
   | { kind: "array"; elem: InputType; nullable: boolean }
   | { kind: "union"; variants: InputType[]; nullable: boolean };
 
-export interface InputField {
-  name: string;
-  order: number;
-  fieldType: FieldType;
-  inputType: InputType;
+/** What an `Input(...)` call says about a parameter. */
+export interface InputCallInfo {
   default?: Literal;
   description?: string;
   ge?: number;
@@ -53,6 +50,13 @@ export interface InputField {
   choices?: Literal[];
   deprecated?: boolean;
   accept?: string;
+}
+
+export interface InputField extends InputCallInfo {
+  name: string;
+  order: number;
+  fieldType: FieldType;
+  inputType: InputType;
 }
 
 export interface SchemaField {
