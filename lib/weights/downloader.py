@@ -252,15 +252,32 @@ def open_own_file(dir_fd, name):
     return os.open(name, flags | os.O_CREAT | os.O_EXCL, 0o644, dir_fd=dir_fd), False
 
 
-def read_small(dir_fd, name):
-    """The bytes of a small regular file (not followed through a link), or None."""
+def open_regular(dir_fd, name):
+    """(fd, stat) of dir/name opened for reading when it is a regular file,
+    else None: a link is not followed, and a FIFO does not block the open."""
     try:
         fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
     except OSError:
         return None
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_SMALL:
+    except OSError:
+        os.close(fd)
+        raise
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        return None
+    return fd, st
+
+
+def read_small(dir_fd, name):
+    """The bytes of a small regular file (not followed through a link), or None."""
+    opened = open_regular(dir_fd, name)
+    if opened is None:
+        return None
+    fd, st = opened
+    try:
+        if st.st_size > MAX_SMALL:
             return None
         chunks = []
         while True:
@@ -774,13 +791,12 @@ class Downloader:
         recorded = stamps.get(entry["path"])
         if not self.args.verify_existing and recorded == [entry["sha256"]] + identity(st):
             return True
-        try:
-            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=parent_fd)
-        except OSError:
+        opened = open_regular(parent_fd, name)
+        if opened is None:
             return False
+        fd, fst = opened
         try:
-            fst = os.fstat(fd)
-            ok = stat.S_ISREG(fst.st_mode) and sha256_fd(fd) == entry["sha256"]
+            ok = sha256_fd(fd) == entry["sha256"]
         finally:
             os.close(fd)
         if ok:
