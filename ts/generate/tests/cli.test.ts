@@ -231,6 +231,35 @@ describe("cognix generate inside a model", () => {
     expect(existsSync(join(old, "cognix.json"))).toBe(false);
   });
 
+  it("reads cog.yaml as Cog does: a dropped --extra-index-url, apt options, python3-opencv, torch<=X; Python 3.8 refused", async () => {
+    const dir = scratch("valid/sdk-017");
+    const cogYaml = (python: string, torch: string): string =>
+      `build:\n  gpu: true\n  python_version: "${python}"\n  python_packages:\n    - "${torch}"\n  system_packages:\n    - "ffmpeg --fix-missing"\n    - "python3-opencv"\nrun: "predict.py:Predictor"\n`;
+    writeFileSync(join(dir, "cog.yaml"), cogYaml("3.10", "torch==1.13.0 --extra-index-url https://download.pytorch.org/whl/cu117"));
+    const r = await runCli(["generate"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("warning: cog.yaml:5:7: build.python_packages[0]: --extra-index-url https://download.pytorch.org/whl/cu117 after torch==1.13.0 is dropped, as Cog drops it");
+    expect(r.stderr).toContain('warning: cog.yaml:7:7: build.system_packages[0]: the apt option --fix-missing is ignored: "ffmpeg --fix-missing" is read as the packages it names');
+    const cfg = JSON.parse(readFileSync(join(dir, "cognix.json"), "utf8")) as CognixConfig;
+    expect(cfg.systemPackages).toEqual([{ apt: "ffmpeg", nix: ["ffmpeg"] }, { apt: "python3-opencv", nix: ["python3Packages.opencv4"] }]);
+    // The exact pin is in Cog's table: PyTorch's index for its CUDA, not the dropped URL.
+    expect(cfg.python.requirements).toEqual(["torch==1.13.0"]);
+    expect(cfg.python.indexes).toEqual([{ name: "pytorch-cu117", packages: ["torch"], url: "https://download.pytorch.org/whl/cu117" }]);
+    expect(cfg.cuda?.version).toBe("11.7");
+
+    writeFileSync(join(dir, "cog.yaml"), cogYaml("3.10", "torch<=2.0.1"));
+    expect((await runCli(["generate"], { cwd: dir })).code).toBe(0);
+    const range = JSON.parse(readFileSync(join(dir, "cognix.json"), "utf8")) as CognixConfig;
+    expect([range.python.requirements, range.python.indexes, range.cuda?.version, range.torch?.variant]).toEqual([["torch<=2.0.1"], [], "11.8", "pypi"]);
+
+    const before = readFileSync(join(dir, "cognix.json"), "utf8");
+    writeFileSync(join(dir, "cog.yaml"), cogYaml("3.8", "torch==1.13.0"));
+    const old = await runCli(["generate"], { cwd: dir });
+    expect(old.code).toBe(1);
+    expect(old.stderr).toMatch(/^error: cog\.yaml:3:19: build\.python_version: Python 3\.8 is not supported: .*raise python_version to 3\.10 or later\n$/m);
+    expect(readFileSync(join(dir, "cognix.json"), "utf8")).toBe(before);
+  });
+
   it("records the model directory's name, which names an image with no image: as Cog does", async () => {
     const dir = scratch("valid/sdk-017");
     expect((await runCli(["generate", dir])).code).toBe(0);
