@@ -29,9 +29,9 @@ describe("the installed cognix command", () => {
     expect(bad.status).toBe(2);
   });
 
-  it("npm install -g . in a clean checkout installs what it needs, compiles dist/ and links a working cognix", () => {
-    // The files a commit of this working tree holds: no node_modules, no dist/.
-    const checkout = join(tmp, "checkout");
+  /** The files a commit of this working tree holds (no node_modules, no dist/), in `tmp/name`. */
+  function cleanCheckout(name: string): string {
+    const checkout = join(tmp, name);
     const files = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: repo, encoding: "utf8" });
     expect(files.status, files.stderr).toBe(0);
     for (const f of files.stdout.split("\0")) {
@@ -40,23 +40,41 @@ describe("the installed cognix command", () => {
       cpSync(join(repo, f), join(checkout, f), { verbatimSymlinks: true });
     }
     expect(existsSync(join(checkout, "node_modules"))).toBe(false);
-    // Offline, from npm's cache: the tarballs package-lock.json names.
-    const prefix = join(tmp, "prefix");
-    const env = { ...process.env, npm_config_update_notifier: "false" };
-    const install = spawnSync("npm", ["install", "-g", ".", "--prefix", prefix, "--offline", "--allow-scripts=cognix", "--no-audit", "--no-fund"], { cwd: checkout, env, encoding: "utf8", timeout: 600_000 });
-    expect(install.status, install.stdout + install.stderr).toBe(0);
-    const bin = join(prefix, "bin", "cognix");
+    return checkout;
+  }
+
+  /** The linked command runs anywhere, with its runtime dependencies: cog.yaml read, validated, predict.py parsed. */
+  function expectWorking(bin: string, name: string): void {
     const help = spawnSync(bin, ["--help"], { cwd: tmp, encoding: "utf8" });
     expect(help.status, help.stderr).toBe(0);
     expect(help.stdout).toMatch(/^Usage: cognix <command> \[options\]\n/);
     expect(help.stdout).toContain("Compared with Cog");
-    // The runtime dependencies are there: cog.yaml read, validated, predict.py parsed.
-    const model = join(tmp, "installed", "minimal");
+    const model = join(tmp, name, "minimal");
     cpSync(join(repo, "examples", "minimal"), model, { recursive: true });
-    const check = spawnSync(bin, ["generate", "--check"], { cwd: join(model), encoding: "utf8" });
+    const check = spawnSync(bin, ["generate", "--check"], { cwd: model, encoding: "utf8" });
     expect(check.status, check.stderr).toBe(0);
     expect(check.stderr).toMatch(/cognix\.json is up to date\n$/);
     expect(spawnSync(bin, ["no-such-command"], { cwd: tmp }).status).toBe(2);
+  }
+
+  // Offline, from npm's cache: the tarballs package-lock.json names.
+  const npmEnv = { ...process.env, npm_config_update_notifier: "false", npm_config_audit: "false", npm_config_fund: "false" };
+
+  it("npm install -g . in a clean checkout installs what it needs, compiles dist/ and links a working cognix", () => {
+    const checkout = cleanCheckout("checkout");
+    const prefix = join(tmp, "prefix");
+    const install = spawnSync("npm", ["install", "-g", ".", "--prefix", prefix, "--offline", "--allow-scripts=cognix"], { cwd: checkout, env: npmEnv, encoding: "utf8", timeout: 600_000 });
+    expect(install.status, install.stdout + install.stderr).toBe(0);
+    expectWorking(join(prefix, "bin", "cognix"), "installed");
+  }, 600_000);
+
+  it("npm link in a clean checkout does the same", () => {
+    const checkout = cleanCheckout("checkout-link");
+    const prefix = join(tmp, "prefix-link");
+    mkdirSync(prefix);
+    const link = spawnSync("npm", ["link", "--offline"], { cwd: checkout, env: { ...npmEnv, npm_config_prefix: prefix }, encoding: "utf8", timeout: 600_000 });
+    expect(link.status, link.stdout + link.stderr).toBe(0);
+    expectWorking(join(prefix, "bin", "cognix"), "linked");
   }, 600_000);
 });
 
