@@ -97,6 +97,36 @@ in
   # { lib, pkgs, nodejs, typescript }: the image tool compiled from ts/.
   imageTool = import ./image-tool.nix;
 
+  # Option kinds the modules declare many of, each said once.
+  # A string with a plain default (a path in the image, a platform name).
+  mkStrOption =
+    default: description:
+    lib.mkOption {
+      type = lib.types.str;
+      inherit default description;
+    };
+
+  # A list, empty unless the model or another module adds to it.
+  mkListOption =
+    elemType: description:
+    lib.mkOption {
+      type = lib.types.listOf elemType;
+      default = [ ];
+      inherit description;
+    };
+
+  # An option whose default is cognix.json's value at `key` ("cuda.version";
+  # null when absent), shown in the docs as that key of `cog.config`.
+  mkCognixJsonOption =
+    config: key: declaration:
+    lib.mkOption (
+      {
+        default = lib.attrByPath (lib.splitString "." key) null config.cog.config;
+        defaultText = lib.literalExpression "cog.config.${key}";
+      }
+      // declaration
+    );
+
   # "a.b.c" → pkgs.a.b.c, or null when absent (or throwing, as removed aliases do).
   lookupPackage =
     pkgs: attrPath:

@@ -95,25 +95,19 @@ in
       description = "The parsed cognix.json. Other options take their defaults from it.";
       defaultText = literalExpression "builtins.fromJSON (builtins.readFile cog.cognixJson)";
     };
-    predict = mkOption {
+    predict = cognix.mkCognixJsonOption config "predict" {
       type = types.nullOr types.str;
-      default = settings.predict;
       description = "Predictor reference (`file.py:Class`), exported as COG_PREDICT_TYPE_STUB.";
-      defaultText = literalExpression "cog.config.predict";
       example = "predict.py:Predictor";
     };
-    train = mkOption {
+    train = cognix.mkCognixJsonOption config "train" {
       type = types.nullOr types.str;
-      default = settings.train;
       description = "Trainer reference (`file.py:function`), exported as COG_TRAIN_TYPE_STUB.";
-      defaultText = literalExpression "cog.config.train";
       example = "train.py:train";
     };
-    concurrency = mkOption {
+    concurrency = cognix.mkCognixJsonOption config "concurrency.max" {
       type = types.ints.positive;
-      default = settings.concurrency.max;
       description = "Maximum concurrent predictions, exported as COG_MAX_CONCURRENCY.";
-      defaultText = literalExpression "cog.config.concurrency.max";
       example = 4;
     };
     environment = mkOption {

@@ -107,18 +107,14 @@ in
       defaultText = literalExpression "cog.gpu && cog.config.cuda != null";
       example = true;
     };
-    version = mkOption {
+    version = cognix.mkCognixJsonOption config "cuda.version" {
       type = types.nullOr types.str;
-      default = if resolved == null then null else resolved.version;
       description = "CUDA version (major.minor) resolved by `cognix generate`.";
-      defaultText = literalExpression "cog.config.cuda.version";
       example = "12.8";
     };
-    cudnn = mkOption {
+    cudnn = cognix.mkCognixJsonOption config "cuda.cudnn" {
       type = types.nullOr types.str;
-      default = if resolved == null then null else resolved.cudnn;
       description = "cuDNN major version resolved by `cognix generate`.";
-      defaultText = literalExpression "cog.config.cuda.cudnn";
       example = "9";
     };
     nixpkgsConfig = mkOption {

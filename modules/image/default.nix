@@ -22,6 +22,14 @@ let
     literalExpression
     ;
   cfg = config.image;
+  # Cog's server for a training image: the example of both image.serverCommand and image.cmd.
+  trainServer = [
+    "python"
+    "-m"
+    "cog.server.http"
+    "--x-mode"
+    "train"
+  ];
   systemPackages = config.cog.config.systemPackages or [ ];
 
   # The nixpkgs attributes of one cognix.json entry: the flake's
@@ -258,13 +266,7 @@ in
         "cog.server.http"
       ];
       description = "Cog's HTTP server command.";
-      example = [
-        "python"
-        "-m"
-        "cog.server.http"
-        "--x-mode"
-        "train"
-      ];
+      example = trainServer;
     };
     launcher = mkOption {
       type = types.listOf types.str;
@@ -287,19 +289,9 @@ in
       default = cfg.launcher ++ cfg.serverCommand;
       description = "Image Cmd: the server command, behind `image.launcher`.";
       defaultText = literalExpression "image.launcher ++ image.serverCommand";
-      example = [
-        "python"
-        "-m"
-        "cog.server.http"
-        "--x-mode"
-        "train"
-      ];
+      example = trainServer;
     };
-    workingDir = mkOption {
-      type = types.str;
-      default = "/src";
-      description = "Image WorkingDir.";
-    };
+    workingDir = cognix.mkStrOption "/src" "Image WorkingDir.";
     exposedPorts = mkOption {
       type = types.listOf types.str;
       default = [ "5000/tcp" ];
@@ -374,11 +366,9 @@ in
       description = "Store paths put in the image closure without being linked into the root filesystem (the Python environment, CUDA libraries).";
       example = literalExpression "[ pkgs.hello ]";
     };
-    ownLayers = mkOption {
-      type = types.listOf types.package;
-      default = [ ];
-      description = "Store paths put in the image closure, each in a layer of its own (build-time weight sets), so that a code change leaves their digests alone.";
-    };
+    ownLayers =
+      cognix.mkListOption types.package
+        "Store paths put in the image closure, each in a layer of its own (build-time weight sets), so that a code change leaves their digests alone.";
     src = mkOption {
       type = types.path;
       description = "The tree that becomes /src, in a layer of its own.";
@@ -451,21 +441,15 @@ in
       ];
     };
     bom = {
-      python = mkOption {
-        type = types.listOf types.raw;
-        default = [ ];
-        description = "Python distributions in the image, `{ name, version, package }`, for the SBOM (the wheel each was installed from).";
-      };
-      weights = mkOption {
-        type = types.listOf types.raw;
-        default = [ ];
-        description = "Weight sets, `{ name, source, target, mode, files, path? }`, for the SBOM.";
-      };
-      roots = mkOption {
-        type = types.listOf types.raw;
-        default = [ ];
-        description = "Derivations beyond the closure's roots whose build inputs the SBOM names (the Python interpreter).";
-      };
+      python =
+        cognix.mkListOption types.raw
+          "Python distributions in the image, `{ name, version, package }`, for the SBOM (the wheel each was installed from).";
+      weights =
+        cognix.mkListOption types.raw
+          "Weight sets, `{ name, source, target, mode, files, path? }`, for the SBOM.";
+      roots =
+        cognix.mkListOption types.raw
+          "Derivations beyond the closure's roots whose build inputs the SBOM names (the Python interpreter).";
     };
     config = mkOption {
       type = types.attrsOf types.anything;

@@ -90,11 +90,7 @@ in
       defaultText = lib.literalExpression "config.cog.config.python.version";
       description = "Python version the environment is resolved for (minor or minor.patch).";
     };
-    system = mkOption {
-      type = types.str;
-      default = "x86_64-linux";
-      description = "Platform wheels are chosen for.";
-    };
+    system = cognix.mkStrOption "x86_64-linux" "Platform wheels are chosen for.";
     uvLock = mkOption {
       type = types.nullOr types.path;
       default = inModel "uv.lock";
@@ -191,11 +187,9 @@ in
       default = "lib/python${minorOf cfg.version}/site-packages";
       description = "site-packages directory relative to the venv.";
     };
-    writableSitePackages = mkOption {
-      type = types.str;
-      default = "/var/lib/cognix/site-packages";
-      description = "Writable directory ahead of the store's site-packages, where `pip install` (e.g. Replicate's `pip install cog==X` at start) installs.";
-    };
+    writableSitePackages =
+      cognix.mkStrOption "/var/lib/cognix/site-packages"
+        "Writable directory ahead of the store's site-packages, where `pip install` (e.g. Replicate's `pip install cog==X` at start) installs.";
     env = mkOption {
       type = types.attrsOf types.str;
       readOnly = true;

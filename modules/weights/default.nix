@@ -60,16 +60,8 @@ let
           description = "Absolute directory in the image where the set's files appear.";
           example = "/src/weights";
         };
-        include = mkOption {
-          type = types.listOf types.str;
-          default = [ ];
-          description = "Glob patterns of files to keep (empty: all).";
-        };
-        exclude = mkOption {
-          type = types.listOf types.str;
-          default = [ ];
-          description = "Glob patterns of files to drop.";
-        };
+        include = cognix.mkListOption types.str "Glob patterns of files to keep (empty: all).";
+        exclude = cognix.mkListOption types.str "Glob patterns of files to drop.";
         mode = mkOption {
           type = types.enum [
             "build"
@@ -83,11 +75,9 @@ let
             weights manifest and downloaded by the downloader before the server starts.
           '';
         };
-        files = mkOption {
-          type = types.listOf fileType;
-          default = [ ];
-          description = "Locked files of the set (normally filled from weights.lock.json by `weights.lockFile`).";
-        };
+        files =
+          cognix.mkListOption fileType
+            "Locked files of the set (normally filled from weights.lock.json by `weights.lockFile`).";
       };
     }
   );
@@ -158,23 +148,17 @@ in
       description = "Weight sets by name.";
     };
 
-    manifestPath = mkOption {
-      type = types.str;
-      default = "/src/.cog/weights.json";
-      description = "Where the image puts the run-time manifest.";
-    };
+    manifestPath =
+      cognix.mkStrOption "/src/.cog/weights.json"
+        "Where the image puts the run-time manifest.";
 
-    downloaderPath = mkOption {
-      type = types.str;
-      default = "/src/.cog/weights_downloader.py";
-      description = "Where the image puts the run-time downloader (run with the image's python).";
-    };
+    downloaderPath =
+      cognix.mkStrOption "/src/.cog/weights_downloader.py"
+        "Where the image puts the run-time downloader (run with the image's python).";
 
-    runtimeRoot = mkOption {
-      type = types.str;
-      default = "/";
-      description = "Directory prepended to run-time targets (a writable location); COGNIX_WEIGHTS_ROOT overrides it when the container starts.";
-    };
+    runtimeRoot =
+      cognix.mkStrOption "/"
+        "Directory prepended to run-time targets (a writable location); COGNIX_WEIGHTS_ROOT overrides it when the container starts.";
 
     # What the sets become (see INTERFACE.md).
     buildTimePaths = mkOption {
