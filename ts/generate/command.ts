@@ -40,10 +40,12 @@ export const generateCommand: CommandSpec = {
     const current = readCurrent(root, name, out);
     const upToDate = current === result.json;
     const regen = `run \`cognix generate${args.positional(0) === undefined ? "" : ` ${model.shown}`}\``;
+    // A flake in a git repository sees only what git tracks: up to date is not enough.
+    const untrackedHint = (): string => (untrackedFiles(root, [name]).length > 0 ? ` (not tracked by git, so nix does not see it: git add ${out})` : "");
     if (args.flag("check")) {
       if (!upToDate) throw new CognixError({ file: out, message: `${current === null ? "missing" : "stale: cog.yaml or a file it names changed since it was generated"}; ${regen}` });
       if (args.flag("json")) ctx.stdout.write(canonicalJson({ ok: true, path: out, stale: false, warnings: result.warnings }));
-      else ctx.stderr.write(`${out} is up to date\n`);
+      else ctx.stderr.write(`${out} is up to date${untrackedHint()}\n`);
       return 0;
     }
     if (!upToDate) writeFileAtomic(join(root, name), result.json);
@@ -51,9 +53,7 @@ export const generateCommand: CommandSpec = {
       ctx.stdout.write(canonicalJson({ changed: !upToDate, ok: true, path: out, warnings: result.warnings }));
       return 0;
     }
-    const untracked = untrackedFiles(root, [name]).length > 0;
-    const hint = untracked ? ` (not tracked by git, so nix does not see it: git add ${out})` : "";
-    ctx.stderr.write(`${upToDate ? `${out} is up to date` : `wrote ${out}`}${hint}\n`);
+    ctx.stderr.write(`${upToDate ? `${out} is up to date` : `wrote ${out}`}${untrackedHint()}\n`);
     return 0;
   },
 };

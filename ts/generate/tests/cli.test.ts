@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -258,6 +259,23 @@ describe("cognix generate inside a model", () => {
     expect(old.code).toBe(1);
     expect(old.stderr).toMatch(/^error: cog\.yaml:3:19: build\.python_version: Python 3\.8 is not supported: .*raise python_version to 3\.10 or later\n$/m);
     expect(readFileSync(join(dir, "cognix.json"), "utf8")).toBe(before);
+  });
+
+  it("in a git repository, says to git add a cognix.json git does not track (a flake sees only tracked files)", async () => {
+    const dir = scratch("valid/sdk-017");
+    const sub = join(dir, "src");
+    mkdirSync(sub);
+    const git = (...a: string[]): number | null => spawnSync("git", ["-C", dir, ...a], { stdio: "ignore" }).status;
+    expect(git("init", "-q")).toBe(0);
+    expect(git("add", "cog.yaml", "predict.py")).toBe(0);
+    const lines = (stderr: string): string[] => stderr.split("\n").filter((l) => l !== "" && !l.startsWith("warning: "));
+    const untracked = await runCli(["generate"], { cwd: sub });
+    expect([untracked.code, lines(untracked.stderr)]).toEqual([0, ["wrote ../cognix.json (not tracked by git, so nix does not see it: git add ../cognix.json)"]]);
+    const again = await runCli(["generate", "--check"], { cwd: sub });
+    expect([again.code, lines(again.stderr)]).toEqual([0, ["../cognix.json is up to date (not tracked by git, so nix does not see it: git add ../cognix.json)"]]);
+    expect(git("add", "cognix.json")).toBe(0);
+    const tracked = await runCli(["generate", "--check"], { cwd: sub });
+    expect([tracked.code, lines(tracked.stderr)]).toEqual([0, ["../cognix.json is up to date"]]);
   });
 
   it("records the model directory's name, which names an image with no image: as Cog does", async () => {
