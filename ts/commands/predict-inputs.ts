@@ -40,6 +40,11 @@ export function fileDataUri(cwd: string, path: string): string {
 function unreadableFiles(cwd: string, files: readonly { name: string; path: string }[]): Problem[] {
   const problems: Problem[] = [];
   for (const { name, path } of files) {
+    // resolve() would read "" as the current directory.
+    if (path === "") {
+      problems.push({ message: `input ${name}: "@" names no file: write ${name}=@FILE` });
+      continue;
+    }
     const abs = resolve(cwd, path);
     try {
       if (statSync(abs).isDirectory()) {

@@ -93,6 +93,9 @@ describe("cognix run", () => {
     const c = capture(work.dir, work.env);
     expect(await cognix(["run", "acme/model:1", "-i", "image=@missing.png", "-i", "mask=@."], c.ctx)).toBe(1);
     expect(c.err()).toBe("error: missing.png: input image: no such file\nerror: .: input mask: a directory, not a file\n");
+    const empty = capture(work.dir, work.env);
+    expect(await cognix(["run", "acme/model:1", "-i", "image=@"], empty.ctx)).toBe(1);
+    expect(empty.err()).toBe('error: input image: "@" names no file: write image=@FILE\n');
     expect(() => readFileSync(work.log)).toThrow();
   });
 
