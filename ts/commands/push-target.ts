@@ -9,21 +9,26 @@ import { findModelRoot, shownPath } from "../util/model-root.ts";
  */
 export function pushTarget(cwd: string, given: string | undefined): string {
   if (given !== undefined) return given;
+  const example = "e.g. cognix push r8.im/you/model";
   const root = findModelRoot(cwd);
-  const fromConfig = root === null ? null : imageOf(root, shownPath(cwd, root));
+  if (root === null) throw new CognixError({ message: `no image to push to: no IMAGE given, and no cog.yaml in this directory or any above it to take image: from; name it, ${example}` });
+  const shown = shownPath(cwd, root);
+  const fromConfig = imageOf(root, shown);
+  if (fromConfig === undefined) throw new CognixError({ file: join(shown, "cognix.json"), message: `missing, so cog.yaml's image: is not known yet: run \`cognix generate\`, or name the image, ${example}` });
   if (fromConfig !== null) return fromConfig;
   throw new CognixError({
-    message: "no image to push to: set image: in cog.yaml (then run cognix generate) or name it, e.g. cognix push r8.im/you/model",
+    message: `no image to push to: set image: in cog.yaml (then run cognix generate) or name it, ${example}`,
   });
 }
 
-/** cognix.json's `image`, or null when it has none (or there is no cognix.json). */
-function imageOf(dir: string, shown: string): string | null {
+/** cognix.json's `image`: null when it has none, undefined when there is no cognix.json. */
+function imageOf(dir: string, shown: string): string | null | undefined {
   let text: string;
   try {
     text = readFileSync(join(dir, "cognix.json"), "utf8");
-  } catch {
-    return null;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new CognixError({ file: join(shown, "cognix.json"), message: `cannot be read: ${(err as Error).message}` });
   }
   try {
     const image = (JSON.parse(text) as { image?: unknown }).image;

@@ -49,6 +49,17 @@ describe("cognix push: what it hands the image tool", () => {
     writeFileSync(join(model, "cognix.json"), JSON.stringify({ image: "r8.im/acme/from-config" }));
     expect(await cognix(["push", "--result", r.result], capture(join(model, "sub")).ctx)).toBe(0);
     expect(r.args()).toEqual(["push", "r8.im/acme/from-config"]);
+    // Without IMAGE: outside any model, and before cognix generate, says what to do.
+    const outside = join(dir, "no-model");
+    mkdirSync(outside);
+    const none = capture(outside);
+    expect(await cognix(["push", "--result", r.result], none.ctx)).toBe(1);
+    expect(none.err()).toBe("error: no image to push to: no IMAGE given, and no cog.yaml in this directory or any above it to take image: from; name it, e.g. cognix push r8.im/you/model\n");
+    rmSync(join(model, "cognix.json"));
+    const ungenerated = capture(join(model, "sub"));
+    expect(await cognix(["push", "--result", r.result], ungenerated.ctx)).toBe(1);
+    expect(ungenerated.err()).toBe("error: ../cognix.json: missing, so cog.yaml's image: is not known yet: run `cognix generate`, or name the image, e.g. cognix push r8.im/you/model\n");
+    expect(r.args()).toEqual(["push", "r8.im/acme/from-config"]);
     const bad = capture(dir);
     expect(await cognix(["push", "Not A Ref", "--result", r.result], bad.ctx)).toBe(2);
     expect(bad.err()).toMatch(/^error: invalid image reference "Not A Ref"/);
