@@ -6,6 +6,7 @@ import { findModelRoot } from "../util/model-root.ts";
 import { buildModel, plannedOutPath } from "./build-model.ts";
 import type { ProgressMode } from "./build-progress.ts";
 import { flakeDirFor } from "./flake-dir.ts";
+import { assertCognixJsonFresh } from "./freshness.ts";
 import { currentSystem } from "./nix.ts";
 import { defaultResult } from "./built-image.ts";
 import { requireResult } from "./result.ts";
@@ -33,9 +34,12 @@ export async function freshResult(ctx: Context, extraArgs: readonly string[], pr
     throw err;
   }
   const target = { flakeDir, name: "default", system: currentSystem(), extraArgs };
+  const localModel = findModelRoot(ctx.cwd);
+  // The flake reads cognix.json, not cog.yaml: a cog.yaml changed since
+  // cognix generate leaves the planned path as it was, so ask for generate.
+  if (localModel !== null) assertCognixJsonFresh(localModel, ctx.cwd);
   const current = linkTarget(resolve(ctx.cwd, shown));
   if (current !== null && current === (await plannedOutPath(ctx, target))) return requireResult(ctx, shown);
-  const localModel = findModelRoot(ctx.cwd);
   const built = await buildModel(ctx, { ...target, outLink: shown, check: true, progress, ...(localModel !== null ? { localModel } : {}) });
   return built.outLink;
 }

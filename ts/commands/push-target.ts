@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CognixError } from "../util/errors.ts";
 import { findModelRoot, shownPath } from "../util/model-root.ts";
+import { assertCognixJsonFresh } from "./freshness.ts";
 
 /**
  * Where `cognix push` pushes: IMAGE when given, else cog.yaml's `image:`
@@ -15,6 +16,8 @@ export function pushTarget(cwd: string, given: string | undefined): string {
   const shown = shownPath(cwd, root);
   const fromConfig = imageOf(root, shown);
   if (fromConfig === undefined) throw new CognixError({ file: join(shown, "cognix.json"), message: `missing, so cog.yaml's image: is not known yet: run \`cognix generate\`, or name the image, ${example}` });
+  // cog.yaml's image: as it is now, not as an older cognix.json recorded it.
+  assertCognixJsonFresh(root, cwd);
   if (fromConfig !== null) return fromConfig;
   throw new CognixError({
     message: `no image to push to: set image: in cog.yaml (then run cognix generate) or name it, ${example}`,

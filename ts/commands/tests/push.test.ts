@@ -1,8 +1,9 @@
 // `cognix push --json` prints one JSON document on stdout, also when the push fails.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { capture, cognix, fakeTool, tempDir } from "./helpers.ts";
+import { generate } from "../../generate/generate.ts";
+import { capture, cognix, fakeTool, repo, tempDir } from "./helpers.ts";
 
 const dir = tempDir("push");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,11 +45,29 @@ describe("cognix push: what it hands the image tool", () => {
   it("takes IMAGE from cog.yaml's image: (in cognix.json), from a subdirectory of the model", async () => {
     const r = recorder("from-config");
     const model = join(dir, "model-with-image");
-    mkdirSync(join(model, "sub"), { recursive: true });
-    writeFileSync(join(model, "cog.yaml"), 'build:\n  python_version: "3.12"\nimage: r8.im/acme/from-config\n');
-    writeFileSync(join(model, "cognix.json"), JSON.stringify({ image: "r8.im/acme/from-config" }));
-    expect(await cognix(["push", "--result", r.result], capture(join(model, "sub")).ctx)).toBe(0);
+    cpSync(join(repo, "examples", "minimal"), model, { recursive: true });
+    mkdirSync(join(model, "sub"));
+    const cogYaml = readFileSync(join(model, "cog.yaml"), "utf8");
+    writeFileSync(join(model, "cog.yaml"), `${cogYaml}image: r8.im/acme/from-config\n`);
+    writeFileSync(join(model, "cognix.json"), generate(model).json);
+    const ok = capture(join(model, "sub"));
+    expect(await cognix(["push", "--result", r.result], ok.ctx), ok.err()).toBe(0);
     expect(r.args()).toEqual(["push", "r8.im/acme/from-config"]);
+    // image: changed in cog.yaml since cognix generate: not the old name.
+    writeFileSync(join(model, "cog.yaml"), `${cogYaml}image: r8.im/acme/renamed\n`);
+    const stale = capture(join(model, "sub"));
+    expect(await cognix(["push", "--result", r.result], stale.ctx)).toBe(1);
+    expect(stale.err()).toMatch(/^error: \.\.\/cognix\.json: stale: .*; run `cognix generate \.\.`\n$/);
+    expect(r.args()).toEqual(["push", "r8.im/acme/from-config"]);
+    // With IMAGE named, the model's result is checked before nix is asked
+    // whether it is current (the flake reads cognix.json, not cog.yaml).
+    writeFileSync(join(model, "flake.nix"), "{ outputs = _: { }; }\n");
+    const nixLog = join(dir, "nix-called");
+    fakeTool(join(dir, "nix-bin"), "nix", `echo "$@" >> "${nixLog}"; exit 1`);
+    const named = capture(join(model, "sub"), { ...process.env, PATH: `${join(dir, "nix-bin")}:${process.env["PATH"] ?? ""}` });
+    expect(await cognix(["push", "r8.im/acme/named"], named.ctx)).toBe(1);
+    expect(named.err()).toMatch(/^error: \.\.\/cognix\.json: stale: .*; run `cognix generate \.\.`\n$/);
+    expect(existsSync(nixLog)).toBe(false);
     // Without IMAGE: outside any model, and before cognix generate, says what to do.
     const outside = join(dir, "no-model");
     mkdirSync(outside);
