@@ -174,6 +174,21 @@ export class RegistryClient {
     return Number(header(res, "content-length") ?? "-1");
   }
 
+  /** Whether the repository has any tag; undefined when the registry does not say. */
+  async hasTags(name: string): Promise<boolean | undefined> {
+    const url = this.url(`/v2/${name}/tags/list`);
+    url.searchParams.set("n", "1");
+    const res = await this.request({ method: "GET", url }, [pullScope(name)]);
+    if (res.status === 404) return false;
+    if (res.status !== 200) return undefined;
+    try {
+      const tags = (JSON.parse(res.body.toString("utf8")) as { tags?: unknown }).tags;
+      return Array.isArray(tags) ? tags.length > 0 : tags === null ? false : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** GET a manifest by tag or digest; undefined when absent. */
   async getManifest(name: string, reference: string): Promise<FetchedManifest | undefined> {
     const res = await this.request(

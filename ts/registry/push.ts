@@ -149,6 +149,9 @@ class PushSession {
   private readonly checked = new Map<string, Promise<boolean>>();
   /** Cleared once the registry refuses a streamed upload: the other layers go through the spool. */
   private streaming: boolean;
+  /** Whether the repository has no tag yet, asked once when first needed. */
+  private isNew: Promise<boolean> | undefined;
+  private existing: { mediaType: string; body: Buffer } | undefined;
 
   constructor(
     private readonly ref: ImageReference,
@@ -169,6 +172,7 @@ class PushSession {
     const name = this.ref.name;
     const target = this.ref.tag ?? this.ref.digest ?? "latest";
     const existing = await this.client.getManifest(name, target);
+    this.existing = existing;
     const unique = [...new Map(opts.layers.map((l) => [l.diffId, l])).values()];
     if (unique.some((l) => this.cache.get(l.diffId, this.compression) === undefined)) {
       await this.learnFromRegistry(existing, unique.map((l) => l.diffId));
@@ -283,7 +287,11 @@ class PushSession {
         }
       }
     }
-    if (this.streaming) {
+    // Streamed only when the blob is surely missing: its digest is known and
+    // was not found, or the repository is new. A layer of unknown digest
+    // bound for a repository with images may be there already (pushed from
+    // another machine): it is compressed first and looked for by its digest.
+    if (this.streaming && (candidates.length > 0 || (await this.repositoryIsNew()))) {
       try {
         return await this.streamLayer(layer, label);
       } catch (err) {
@@ -313,6 +321,11 @@ class PushSession {
     } finally {
       await rm(file, { force: true });
     }
+  }
+
+  private repositoryIsNew(): Promise<boolean> {
+    this.isNew ??= this.existing !== undefined ? Promise.resolve(false) : this.client.hasTags(this.ref.name).then((has) => has === false);
+    return this.isNew;
   }
 
   /**

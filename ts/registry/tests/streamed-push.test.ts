@@ -122,6 +122,24 @@ describe.skipIf(missing.length > 0)("streamed layer uploads", () => {
     expect(patches.slice(1).every((p) => p.status === 202 && p.headers["content-range"] !== undefined)).toBe(true);
   });
 
+  it("compresses a layer of unknown digest first when the repository has images, and skips it if there", async () => {
+    const first = await pushVia(() => "pass", "stream/known", 8);
+    expect(uploads(first.seen, "PATCH")).toHaveLength(3);
+    expect(first.seen.filter((s) => s.path.includes("/tags/list"))).toHaveLength(1);
+    // Another machine (an empty cache) pushes the same image under a new tag.
+    const img = bigImage(8);
+    const proxy = await startProxy(registry().port);
+    try {
+      const r = await pushImageWith({ ref: `${proxy.host}/stream/known:v2`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache"), jobs: 1 }, deps());
+      expect(r.uploaded).toEqual([]);
+      expect(r.skipped).toHaveLength(4);
+      expect(r.digest).toBe(first.result.digest);
+      expect(uploads(proxy.seen, "POST")).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it("never commits a layer whose bytes do not match its diffId", async () => {
     const img = bigImage(7, 2);
     const liar: PushLayer = { ...img.layers[1]!, open: () => layerOf(makeTar([{ name: "x", content: noise(9, 3_000_000) }])).open() };
