@@ -3,14 +3,17 @@
 // The blobs must be the bytes the spool file path pushes, a failed stream
 // must start over cleanly, and a registry that refuses the stream gets the
 // spool file.
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { pushImageWith, type PushDeps, type PushLayer } from "../push.ts";
 import { defaultRetryPolicy } from "../../http/retry.ts";
 import { useTempDirs } from "../../testkit/temp-dir.ts";
 import { haveTool, REGISTRY_BIN, useRegistry } from "../../testkit/registry.ts";
 import { makeTar, noise } from "../../testkit/tar.ts";
+import { startFakeRegistry } from "./helpers/fake-registry.ts";
 import { startProxy, type Seen, type Verdict } from "./helpers/proxy.ts";
 import { pullWithSkopeo, SKOPEO } from "./helpers/skopeo.ts";
 import { configFor, layerOf } from "./helpers/image.ts";
@@ -153,6 +156,35 @@ describe.skipIf(missing.length > 0)("streamed layer uploads", () => {
       expect(proxy.seen.some((s) => s.path.includes("/manifests/") && s.method === "PUT")).toBe(false);
     } finally {
       await proxy.stop();
+    }
+  });
+});
+
+describe("a streamed upload sent again", () => {
+  const tmp = useTempDirs();
+
+  it("compresses the layer afresh when an auth challenge makes the PATCH go again", async () => {
+    let challenged = 0;
+    const fake = await startFakeRegistry({
+      basic: "u:p",
+      intercept: (req, res) => {
+        if (req.method !== "PATCH" || challenged++ > 0) return false;
+        res.writeHead(401, { "WWW-Authenticate": 'Basic realm="fake"' }).end();
+        return true;
+      },
+    });
+    try {
+      const img = bigImage(9, 1);
+      const authFile = join(tmp("auth"), "auth.json");
+      writeFileSync(authFile, JSON.stringify({ auths: { [fake.host]: { auth: Buffer.from("u:p").toString("base64") } } }));
+      const r = await pushImageWith({ ref: `${fake.host}/again/model:t`, configBlob: img.config, layers: img.layers, insecure: true, cacheDir: tmp("cache"), authFile }, deps());
+      expect(challenged).toBe(2);
+      // The fake registry checks the digest of what it stored against PUT ?digest=.
+      const layer = fake.blobs.get(r.uploaded[0] as string);
+      expect(layer !== undefined && gunzipSync(layer).equals(img.tars[0] as Buffer)).toBe(true);
+      expect(fake.requests.filter((q) => q.method === "POST")).toHaveLength(2);
+    } finally {
+      await fake.stop();
     }
   });
 });
