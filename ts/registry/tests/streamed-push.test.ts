@@ -5,10 +5,12 @@
 // spool file.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { pushImageWith, type PushDeps, type PushLayer } from "../push.ts";
+import { markVerified } from "../verified-stream.ts";
+import { CognixError } from "../../util/errors.ts";
 import { defaultRetryPolicy } from "../../http/retry.ts";
 import { useTempDirs } from "../../testkit/temp-dir.ts";
 import { haveTool, REGISTRY_BIN, useRegistry } from "../../testkit/registry.ts";
@@ -138,6 +140,26 @@ describe.skipIf(missing.length > 0)("streamed layer uploads", () => {
       expect(r.skipped).toHaveLength(4);
       expect(r.digest).toBe(first.result.digest);
       expect(uploads(proxy.seen, "POST")).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it("stops at once, without a retry, when a layer stream that checks itself finds its content changed", async () => {
+    const img = bigImage(10, 1);
+    const tar = img.tars[0] as Buffer;
+    async function* changed(): AsyncGenerator<Buffer> {
+      yield tar.subarray(0, 5_000_000);
+      throw new CognixError({ message: "layer 0: content changed since the spec was written" });
+    }
+    const layer: PushLayer = { ...img.layers[0]!, open: () => markVerified(Readable.from(changed(), { objectMode: false }), { digest: img.layers[0]!.diffId, size: tar.length }) };
+    const proxy = await startProxy(registry().port);
+    try {
+      await expect(
+        pushImageWith({ ref: `${proxy.host}/stream/changed:x`, configBlob: img.config, layers: [layer], insecure: true, cacheDir: tmp("cache"), jobs: 1 }, deps()),
+      ).rejects.toThrow(/content changed since the spec was written/);
+      expect(uploads(proxy.seen, "POST")).toHaveLength(1);
+      expect(uploads(proxy.seen, "PUT")).toEqual([]);
     } finally {
       await proxy.stop();
     }
