@@ -4,6 +4,7 @@ import type { Context } from "../cli/context.ts";
 import { chrootMissing } from "../runtime/chroot.ts";
 import { CognixError, formatProblem } from "../util/errors.ts";
 import { cogConfigIn, shownPath } from "../util/model-root.ts";
+import { sourceStorePath } from "../util/nix-source-path.ts";
 import { findExecutable, runTool } from "./exec.ts";
 import { nixError, nixEnv } from "./nix.ts";
 
@@ -60,9 +61,14 @@ export async function checkFlakeInputs(ctx: Context, flakeDir: string): Promise<
   const locked = Object.entries(nodes).flatMap(([name, n]) => (n.locked !== undefined ? [{ name, locked: n.locked }] : []));
   return Promise.all(
     locked.map(async ({ name, locked: l }) => {
+      // Where the lock has a narHash, ask for the path Nix would use (newer Nix
+      // only reuses a stored input inside the flake machinery); otherwise let
+      // fetchTree say whether it can have the input without the network.
+      const stored = typeof l["narHash"] === "string" ? sourceStorePath(l["narHash"]) : null;
       const attrs = Object.fromEntries(Object.entries(l).filter(([k]) => k !== "dir"));
       const expr = `(builtins.fetchTree (builtins.fromJSON ${JSON.stringify(JSON.stringify(attrs)).replace(/\$\{/g, "\\${")})).outPath`;
-      const r = await runTool(nix, ["eval", "--offline", "--impure", "--raw", "--expr", expr], { cwd: ctx.cwd, env: nixEnv(ctx.env) });
+      const args = stored !== null ? ["path-info", stored] : ["eval", "--offline", "--impure", "--raw", "--expr", expr];
+      const r = await runTool(nix, args, { cwd: ctx.cwd, env: nixEnv(ctx.env) });
       const what = typeof l["owner"] === "string" ? `${String(l["type"])}:${String(l["owner"])}/${String(l["repo"])}/${String(l["rev"] ?? "")}` : String(l["type"]);
       return r.status === 0
         ? ok("flake inputs", `${name} (${what}) is in the Nix store`)
