@@ -58,13 +58,17 @@ describe("block-parallel compression", () => {
     expect(stored.length).toBeGreaterThan(random.length);
     expect(stored.length).toBeLessThan(random.length + 1024);
     // 16 KiB of random letters, repeated: each block after the first finds its
-    // start in the previous block's tail (the dictionary), so the blocks
-    // together come within 5% of one gzip stream (each block alone would pay
-    // ~10 KiB more for its first copy).
+    // start in the previous block's tail (the dictionary). Each 2 MiB block
+    // deflated alone would pay for its first copy of the letters again (~10
+    // KiB); primed, the blocks together cost at most half of that over one
+    // gzip stream. Measured against the same zlib, as deflate's output at a
+    // level differs between zlib builds (Node's own and Debian's).
     const letters = Buffer.from(Array.from(randomBytes(16 * 1024), (b) => 0x61 + (b % 26)));
     const text = Buffer.concat(Array.from({ length: 256 }, () => letters));
     const packed = await compress(text, gzip);
-    expect(packed.length).toBeLessThan(zlib.gzipSync(text, { level: 1 }).length * 1.05);
+    const oneStream = zlib.gzipSync(text, { level: 1 }).length;
+    const firstCopy = zlib.deflateRawSync(letters, { level: 1 }).length;
+    expect(packed.length).toBeLessThan(oneStream + firstCopy / 2);
     expect(zlib.gunzipSync(packed).equals(text)).toBe(true);
   });
 
