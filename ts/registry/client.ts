@@ -248,11 +248,7 @@ export class RegistryClient {
    * caller retries the whole session, so a failure mid-upload starts afresh.
    */
   async uploadBlob(name: string, digest: string, size: number, open: () => Readable, onProgress?: (sent: number) => void): Promise<void> {
-    const start = await this.exchange({ method: "POST", url: this.url(`/v2/${name}/blobs/uploads/`) }, [pushScope(name)]);
-    if (start.status !== 202) throw this.unexpected("start upload", name, start);
-    const loc = header(start, "location");
-    if (loc === undefined) throw new CognixError({ message: `${this.opts.host} started an upload for ${name} without a Location` });
-    const url = new URL(loc, start.url);
+    const url = await this.startUpload(name, "once");
     url.searchParams.set("digest", digest);
     const req: HttpRequest = {
       method: "PUT",
@@ -267,10 +263,7 @@ export class RegistryClient {
       if (res.status === 404 || res.status === 416) throw new SessionLostError(digest, res.status);
       throw this.unexpected("upload blob", name, res);
     }
-    const got = header(res, "docker-content-digest");
-    if (got !== undefined && got !== digest) {
-      throw new CognixError({ message: `${this.opts.host} stored ${digest} as ${got}: the upload was altered` });
-    }
+    this.confirmStored(res, digest);
   }
 
   /**
@@ -288,9 +281,7 @@ export class RegistryClient {
     onProgress?: (sent: number) => void,
   ): Promise<void> {
     const scopes = [pushScope(name)];
-    const start = await this.exchange({ method: "POST", url: this.url(`/v2/${name}/blobs/uploads/`) }, scopes);
-    if (start.status !== 202) throw this.unexpected("start upload", name, start);
-    let url = locationOf(start, this.opts.host, name);
+    let url = await this.startUpload(name, "once");
     let offset = 0;
     let failures = 0;
     while (offset < size) {
@@ -338,6 +329,23 @@ export class RegistryClient {
       if (res.status === 404 || res.status === 416 || res.status === 400) throw new SessionLostError(digest, res.status);
       throw this.unexpected("finish upload", name, res);
     }
+    this.confirmStored(res, digest);
+  }
+
+  /**
+   * POST a new upload session; where to send the blob. "once" when the
+   * caller retries the whole session, "retried" to retry the POST in place.
+   */
+  async startUpload(name: string, retry: "once" | "retried"): Promise<URL> {
+    const req: HttpRequest = { method: "POST", url: this.url(`/v2/${name}/blobs/uploads/`) };
+    const scopes = [pushScope(name)];
+    const res = retry === "retried" ? await this.request(req, scopes) : await this.exchange(req, scopes);
+    if (res.status !== 202) throw this.unexpected("start upload", name, res);
+    return locationOf(res, this.opts.host, name);
+  }
+
+  /** The digest a finished upload's answer names, when it names one, must be the one sent. */
+  confirmStored(res: HttpResponse, digest: string): void {
     const got = header(res, "docker-content-digest");
     if (got !== undefined && got !== digest) {
       throw new CognixError({ message: `${this.opts.host} stored ${digest} as ${got}: the upload was altered` });

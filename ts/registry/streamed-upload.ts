@@ -1,6 +1,4 @@
 import type { Readable } from "node:stream";
-import { CognixError } from "../util/errors.ts";
-import { header } from "../http/types.ts";
 import { locationOf, pushScope, SessionLostError, type RegistryClient } from "./client.ts";
 
 export interface StreamedBlob {
@@ -42,9 +40,7 @@ export async function uploadStreamed(
 ): Promise<StreamedBlob> {
   const scopes = [pushScope(name)];
   const host = client.url("/").host;
-  const start = await client.request({ method: "POST", url: client.url(`/v2/${name}/blobs/uploads/`) }, scopes);
-  if (start.status !== 202) throw client.unexpected("start upload", name, start);
-  const session = locationOf(start, host, name);
+  const session = await client.startUpload(name, "retried");
   const patch = await client.exchange({ method: "PATCH", url: session, headers: { "Content-Type": "application/octet-stream" }, body }, scopes);
   if (patch.status === 404) throw new SessionLostError(what, patch.status);
   if (REFUSALS.has(patch.status)) throw new StreamRefusedError(patch.status);
@@ -59,9 +55,6 @@ export async function uploadStreamed(
     throw new SessionLostError(what, res.status);
   }
   if (res.status !== 201) throw client.unexpected("finish upload", name, res);
-  const got = header(res, "docker-content-digest");
-  if (got !== undefined && got !== blob.digest) {
-    throw new CognixError({ message: `${host} stored ${blob.digest} as ${got}: the upload was altered` });
-  }
+  client.confirmStored(res, blob.digest);
   return blob;
 }
