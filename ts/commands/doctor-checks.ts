@@ -65,9 +65,7 @@ export async function checkFlakeInputs(ctx: Context, flakeDir: string): Promise<
       // only reuses a stored input inside the flake machinery); otherwise let
       // fetchTree say whether it can have the input without the network.
       const stored = typeof l["narHash"] === "string" ? sourceStorePath(l["narHash"]) : null;
-      const attrs = Object.fromEntries(Object.entries(l).filter(([k]) => k !== "dir"));
-      const expr = `(builtins.fetchTree (builtins.fromJSON ${JSON.stringify(JSON.stringify(attrs)).replace(/\$\{/g, "\\${")})).outPath`;
-      const args = stored !== null ? ["path-info", stored] : ["eval", "--offline", "--impure", "--raw", "--expr", expr];
+      const args = stored !== null ? ["path-info", stored] : ["eval", "--offline", "--impure", "--raw", "--expr", fetchTreeExpr(l)];
       const r = await runTool(nix, args, { cwd: ctx.cwd, env: nixEnv(ctx.env) });
       const what = typeof l["owner"] === "string" ? `${String(l["type"])}:${String(l["owner"])}/${String(l["repo"])}/${String(l["rev"] ?? "")}` : String(l["type"]);
       return r.status === 0
@@ -75,6 +73,12 @@ export async function checkFlakeInputs(ctx: Context, flakeDir: string): Promise<
         : { check: "flake inputs", status: "warning" as const, message: `${name} (${what}) is not in the Nix store: the build downloads it, and fails without the network`, fix: "build once with the network, or add it to the store (nix flake archive)" };
     }),
   );
+}
+
+/** The expression that fetches a locked input (its `dir` is not fetchTree's). */
+function fetchTreeExpr(locked: Record<string, unknown>): string {
+  const attrs = Object.fromEntries(Object.entries(locked).filter(([k]) => k !== "dir"));
+  return `(builtins.fetchTree (builtins.fromJSON ${JSON.stringify(JSON.stringify(attrs)).replace(/\$\{/g, "\\${")})).outPath`;
 }
 
 /** docker, podman, cog and the chroot runner: what can start the image here. */
