@@ -85,17 +85,23 @@ export interface DigestProgress {
 /**
  * Tars and digests every layer once (streaming) and records diffIds, sizes,
  * hard links, and the config and manifest digests in the spec. Layers are
- * digested `jobs` at a time (each on two threads), largest first, so the
- * last one to finish is a small one.
+ * digested `jobs` at a time, largest first, so the last one to finish is a
+ * small one.
  */
 export async function digestSpec(spec: ImageSpec, progress?: DigestProgress, jobs = availableParallelism()): Promise<ImageSpec> {
   const narTotal = spec.layers.reduce((s, l) => s + (l.narSize ?? 0), 0);
   progress?.start(narTotal, spec.layers.length);
   const order = spec.layers.map((_, i) => i).sort((a, b) => (spec.layers[b]!.narSize ?? 0) - (spec.layers[a]!.narSize ?? 0));
-  const digests = await mapPool(order, jobs, (i) => {
+  // What is left after each layer in that order, to tell a layer that would run alone.
+  const after = order.map(() => 0);
+  for (let k = order.length - 2; k >= 0; k--) after[k] = after[k + 1]! + (spec.layers[order[k + 1]!]!.narSize ?? 0);
+  const digests = await mapPool(order, jobs, (i, k) => {
     const layer = spec.layers[i]!;
     progress?.layer(i, layer.id);
-    return digestLayer(spec, layer, progress ? (n) => progress.bytes(n) : undefined);
+    // A layer as large as all the rest per other core would leave cores idle
+    // on one thread: it is read and hashed on two. Others take a thread each.
+    const alone = (layer.narSize ?? 0) >= after[k]! / Math.max(1, jobs - 1);
+    return digestLayer(spec, layer, progress ? (n) => progress.bytes(n) : undefined, alone ? "split" : "one-thread");
   });
   const byIndex = new Map(order.map((i, k) => [i, digests[k]!]));
   const layers = spec.layers.map((layer, i): LayerSpec => {

@@ -1,6 +1,6 @@
 import { archiveChunks, type ArchiveItem } from "./archive-tar.ts";
 import { hexOf, imageConfigBlob, digestedLayers } from "./oci-image.ts";
-import { layerChunks } from "./layer-source.ts";
+import { startLayer } from "./layer-source.ts";
 import type { ImageSpec } from "./spec-types.ts";
 import { sortKeys } from "../util/canonical-json.ts";
 
@@ -22,10 +22,8 @@ export function dockerArchiveChunks(spec: ImageSpec, repoTag: string, onLayer?: 
       name: `${dir}/layer.tar`,
       type: "file",
       size: layer.size,
-      chunks: () => {
-        onLayer?.(layer.id);
-        return layerChunks(spec, layer);
-      },
+      start: () => startLayer(spec, layer),
+        onRead: () => onLayer?.(layer.id),
     });
   }
   const configName = `${hexOf(config.digest)}.json`;

@@ -35,12 +35,30 @@ async function hashHere(ring: RingMemory, onBytes?: (n: number) => void): Promis
 let hashingHere = 0;
 
 /**
- * Tars and digests a layer once, deciding its hard links from the files'
- * inodes: a worker reads and tars while another thread hashes, at the same
- * time. The hashing thread is this one when it is free (one worker fewer to
- * start), else a worker.
+ * How a layer is digested: tarred on one thread while another hashes
+ * ("split", the faster for a layer alone), or both on one worker
+ * ("one-thread": no hand-over between threads, the less CPU per byte, for
+ * layers digested side by side).
  */
-export async function digestLayer(spec: ImageSpec, layer: LayerSpec, onBytes?: (n: number) => void): Promise<LayerDigest> {
+export type DigestThreads = "split" | "one-thread";
+
+/** A layer tarred and hashed by one worker. */
+async function digestOnOneThread(spec: ImageSpec, layer: LayerSpec, onBytes?: (n: number) => void): Promise<LayerDigest> {
+  const r = await runOnWorker({ op: "digest", layer, mtime: spec.mtime }, onBytes);
+  const err = replyError(r, `layer ${layer.id}`);
+  if (err !== undefined) throw err;
+  if (r.op !== "produced" || r.diffId === undefined) throw new Error(`layer ${layer.id}: digest stopped early`);
+  return { diffId: r.diffId, size: r.size, hardlinks: r.hardlinks };
+}
+
+/**
+ * Tars and digests a layer once, deciding its hard links from the files'
+ * inodes. Split, a worker reads and tars while another thread hashes, at the
+ * same time; the hashing thread is this one when it is free (one worker fewer
+ * to start), else a worker.
+ */
+export async function digestLayer(spec: ImageSpec, layer: LayerSpec, onBytes?: (n: number) => void, threads: DigestThreads = "split"): Promise<LayerDigest> {
+  if (threads === "one-thread") return digestOnOneThread(spec, layer, onBytes);
   const ring = acquireRing();
   const here = hashingHere === 0;
   if (here) hashingHere++;
@@ -81,13 +99,22 @@ const OUT_CHUNK = 1024 * 1024;
  */
 export type VerifyOn = "pair" | "worker";
 
+/** A stream whose producers already run (ahead of its reader, up to its buffers); cancel it if it is never read. */
+export interface StartedStream {
+  chunks: AsyncGenerator<Buffer>;
+  /** Stops the producers of a stream nobody started reading; a no-op once it is read. */
+  cancel(): void;
+}
+
 /**
  * The layer tar again, from the store, with the hard links the spec recorded.
  * It is hashed as it streams, here or by the tarring worker; the last chunk is
  * held back until the digest matches the spec's, so a changed store never
- * yields a complete tar.
+ * yields a complete tar. The workers start now: a layer started while the one
+ * before it streams has its files found and its first buffers filled by the
+ * time it is read.
  */
-export async function* layerChunks(spec: ImageSpec, layer: DigestedLayer, verifyOn: VerifyOn = "pair"): AsyncGenerator<Buffer> {
+export function startLayer(spec: ImageSpec, layer: DigestedLayer, verifyOn: VerifyOn = "pair"): StartedStream {
   const pair = verifyOn === "pair";
   const ring = acquireRing(pair ? 2 : 1);
   const consumer = new RingConsumer(ring);
@@ -96,52 +123,70 @@ export async function* layerChunks(spec: ImageSpec, layer: DigestedLayer, verify
   // Rejections are read below; this only keeps an early return from leaving one unhandled.
   produced.catch(() => undefined);
   hashed?.catch(() => undefined);
-  // Slots are copied out into 1 MiB chunks: every chunk costs its consumer a
-  // round trip (a write to a pipe or file), so fewer, larger ones stream faster.
-  let out = Buffer.allocUnsafe(OUT_CHUNK);
-  let fill = 0;
-  let held: Buffer | undefined;
-  let size = 0;
-  try {
-    for (;;) {
-      const item = await consumer.next();
-      if (item.kind === "end") break;
-      if (item.kind === "failed") {
-        const reply = await produced;
-        throw replyError(reply, `layer ${layer.id}`) ?? new Error(`layer ${layer.id}: tar stopped early`);
-      }
-      size += item.bytes.length;
-      if (size > layer.size) throw changedError(layer, "more bytes");
-      for (let off = 0; off < item.bytes.length; ) {
-        const n = item.bytes.copy(out, fill, off);
-        off += n;
-        fill += n;
-        if (fill === out.length) {
-          if (held !== undefined) yield held;
-          held = out;
-          out = Buffer.allocUnsafe(OUT_CHUNK);
-          fill = 0;
-        }
-      }
-      consumer.release();
-    }
-    const reply = await produced;
-    const err = replyError(reply, `layer ${layer.id}`);
-    if (err !== undefined) throw err;
-    const check = hashed === undefined ? reply : await hashed;
-    const checkErr = replyError(check, `layer ${layer.id}`);
-    if (checkErr !== undefined) throw checkErr;
-    const diffId = check.op === "produced" || (check.op === "hashed" && !check.failed) ? check.diffId : undefined;
-    if (reply.op !== "produced" || diffId === undefined) throw new Error(`layer ${layer.id}: tar stopped early`);
-    if (size !== layer.size || diffId !== layer.diffId) throw changedError(layer, `${diffId}, ${size} bytes`);
-    if (held !== undefined) yield held;
-    if (fill > 0) yield out.subarray(0, fill);
-  } finally {
-    // A consumer that stops early (error, closed pipe) frees the worker; the
-    // ring is reused once the worker has let go of it.
+  // A consumer that stops early (error, closed pipe) frees the worker; the
+  // ring is reused once the worker has let go of it.
+  const stop = (): void => {
     consumer.abort();
     void Promise.all([produced, hashed]).then(() => releaseRing(ring), () => undefined);
+  };
+  let reading = false;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    reading = true;
+    // Slots are copied out into 1 MiB chunks: every chunk costs its consumer a
+    // round trip (a write to a pipe or file), so fewer, larger ones stream faster.
+    let out = Buffer.allocUnsafe(OUT_CHUNK);
+    let fill = 0;
+    let held: Buffer | undefined;
+    let size = 0;
+    try {
+      for (;;) {
+        const item = await consumer.next();
+        if (item.kind === "end") break;
+        if (item.kind === "failed") {
+          const reply = await produced;
+          throw replyError(reply, `layer ${layer.id}`) ?? new Error(`layer ${layer.id}: tar stopped early`);
+        }
+        size += item.bytes.length;
+        if (size > layer.size) throw changedError(layer, "more bytes");
+        for (let off = 0; off < item.bytes.length; ) {
+          const n = item.bytes.copy(out, fill, off);
+          off += n;
+          fill += n;
+          if (fill === out.length) {
+            if (held !== undefined) yield held;
+            held = out;
+            out = Buffer.allocUnsafe(OUT_CHUNK);
+            fill = 0;
+          }
+        }
+        consumer.release();
+      }
+      const reply = await produced;
+      const err = replyError(reply, `layer ${layer.id}`);
+      if (err !== undefined) throw err;
+      const check = hashed === undefined ? reply : await hashed;
+      const checkErr = replyError(check, `layer ${layer.id}`);
+      if (checkErr !== undefined) throw checkErr;
+      const diffId = check.op === "produced" || (check.op === "hashed" && !check.failed) ? check.diffId : undefined;
+      if (reply.op !== "produced" || diffId === undefined) throw new Error(`layer ${layer.id}: tar stopped early`);
+      if (size !== layer.size || diffId !== layer.diffId) throw changedError(layer, `${diffId}, ${size} bytes`);
+      if (held !== undefined) yield held;
+      if (fill > 0) yield out.subarray(0, fill);
+    } finally {
+      stop();
+    }
   }
+  return {
+    chunks: chunks(),
+    cancel: () => {
+      if (!reading) stop();
+    },
+  };
+}
+
+/** The layer tar, verified as it streams (see startLayer). */
+export function layerChunks(spec: ImageSpec, layer: DigestedLayer, verifyOn: VerifyOn = "pair"): AsyncGenerator<Buffer> {
+  return startLayer(spec, layer, verifyOn).chunks;
 }
 
 /** The layer tar as a stream for a push, verified by its worker and marked as verifying itself. */

@@ -15,7 +15,9 @@ export type WorkerJob =
       /** Hash the bytes as they are produced (to verify a stream against a known digest). */
       hash?: boolean;
     }
-  | { op: "hash"; id: number; ring: RingMemory; reader?: 0 | 1 };
+  | { op: "hash"; id: number; ring: RingMemory; reader?: 0 | 1 }
+  /** Tar and hash a layer on this one thread, keeping none of its bytes. */
+  | { op: "digest"; id: number; layer: LayerSpec; mtime: number };
 
 /** Messages from a layer worker. */
 export type WorkerReply =

@@ -1,7 +1,9 @@
 /**
- * A layer worker thread: either tars a layer into a ring ("produce") or
- * hashes what another worker tars into one ("hash"). Reading and hashing a
- * layer run on two threads at once, and several layers on as many more.
+ * A layer worker thread: tars a layer into a ring ("produce"), hashes what
+ * another worker tars into one ("hash"), or tars and hashes a layer on its
+ * own ("digest"). A layer alone is read and hashed on two threads at once;
+ * many layers are digested one per thread, which spends no time handing
+ * bytes between threads.
  */
 import { createHash, type Hash } from "node:crypto";
 import { parentPort } from "node:worker_threads";
@@ -35,6 +37,48 @@ class CountingSink implements SlotSink {
   }
 }
 
+/** Hashes each buffer as it fills and reuses it: the bytes of a layer whose digest is all that is wanted. */
+class HashingSink implements SlotSink {
+  private readonly buf = Buffer.allocUnsafe(1024 * 1024);
+  private readonly hash = createHash("sha256");
+  size = 0;
+  private reported = 0;
+  constructor(private readonly onProgress: (bytes: number) => void) {}
+  slot(): Buffer {
+    return this.buf;
+  }
+  publish(length: number): void {
+    this.hash.update(this.buf.subarray(0, length));
+    this.size += length;
+    if (this.size - this.reported >= PROGRESS_EVERY) this.flushProgress();
+  }
+  flushProgress(): void {
+    if (this.size > this.reported) this.onProgress(this.size - this.reported);
+    this.reported = this.size;
+  }
+  digest(): string {
+    return `sha256:${this.hash.digest("hex")}`;
+  }
+}
+
+/** The reply for a job that threw. */
+function failure(id: number, err: unknown): WorkerReply {
+  if (err instanceof RingAborted) return { id, op: "aborted" };
+  if (err instanceof CognixError) return { id, op: "error", problems: [...err.problems], exitCode: err.exitCode };
+  return { id, op: "crash", message: err instanceof Error ? err.message : String(err) };
+}
+
+function digest(job: Extract<WorkerJob, { op: "digest" }>, reply: (r: WorkerReply) => void): void {
+  try {
+    const sink = new HashingSink((bytes) => reply({ id: job.id, op: "progress", bytes }));
+    const hardlinks = writeLayerTar(collectLayerEntries(job.layer), { find: true }, job.mtime, sink);
+    sink.flushProgress();
+    reply({ id: job.id, op: "produced", hardlinks, size: sink.size, diffId: sink.digest() });
+  } catch (err) {
+    reply(failure(job.id, err));
+  }
+}
+
 function produce(job: Extract<WorkerJob, { op: "produce" }>, reply: (r: WorkerReply) => void): void {
   const producer = new RingProducer(job.ring);
   try {
@@ -46,9 +90,7 @@ function produce(job: Extract<WorkerJob, { op: "produce" }>, reply: (r: WorkerRe
     reply({ id: job.id, op: "produced", hardlinks, size: sink.size, ...(hash !== undefined ? { diffId: `sha256:${hash.digest("hex")}` } : {}) });
   } catch (err) {
     producer.close(true);
-    if (err instanceof RingAborted) reply({ id: job.id, op: "aborted" });
-    else if (err instanceof CognixError) reply({ id: job.id, op: "error", problems: [...err.problems], exitCode: err.exitCode });
-    else reply({ id: job.id, op: "crash", message: err instanceof Error ? err.message : String(err) });
+    reply(failure(job.id, err));
   }
 }
 
@@ -78,6 +120,7 @@ if (port !== null) {
   port.on("message", (job: WorkerJob) => {
     const reply = (r: WorkerReply): void => port.postMessage(r);
     if (job.op === "produce") produce(job, reply);
+    else if (job.op === "digest") digest(job, reply);
     else hash(job, reply);
   });
 }

@@ -7,7 +7,7 @@ import { archiveChunks, type ArchiveItem } from "./archive-tar.ts";
 import { CognixError } from "../util/errors.ts";
 import { readJsonFile } from "../util/json-input.ts";
 import { digestedLayers, hexOf, imageConfigBlob, imageIndexBlob, imageManifestBlob, jsonBlob, MEDIA_INDEX, type Blob } from "./oci-image.ts";
-import { layerChunks } from "./layer-source.ts";
+import { layerChunks, startLayer } from "./layer-source.ts";
 import type { DigestedLayer, ImageSpec } from "./spec-types.ts";
 
 const LAYOUT = Buffer.from(JSON.stringify({ imageLayoutVersion: "1.0.0" }), "utf8");
@@ -113,10 +113,8 @@ export function ociArchiveChunks(spec: ImageSpec, ref: string, onLayer?: (id: st
         name: `blobs/sha256/${hexOf(layer.diffId)}`,
         type: "file",
         size: layer.size,
-        chunks: () => {
-          onLayer?.(layer.id);
-          return layerChunks(spec, layer);
-        },
+        start: () => startLayer(spec, layer),
+        onRead: () => onLayer?.(layer.id),
       }),
     ),
   ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -19,7 +19,9 @@ const SCRIPT = new URL(`./layer-worker${FROM_SOURCES ? ".ts" : ".js"}`, SELF);
  * does not run `--import` preloads; the shipped tool never takes this path.
  */
 function startWorker(): Worker {
-  if (!FROM_SOURCES) return new Worker(SCRIPT);
+  // Not the parent's flags: a preload such as a TypeScript loader would only
+  // slow every worker's start, and compiled workers need none.
+  if (!FROM_SOURCES) return new Worker(SCRIPT, { execArgv: [] });
   // tsx's ESM API, by path: resolving "tsx/esm/api" from here would pick its CommonJS form.
   const api = pathToFileURL(join(dirname(createRequire(SELF).resolve("tsx/package.json")), "dist/esm/api/index.mjs")).href;
   const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(SCRIPT.href)}); })`;

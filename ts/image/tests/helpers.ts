@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const REPO = resolve(import.meta.dirname, "../../..");
-const MAIN = join(REPO, "ts/image/main.ts");
+export const MAIN = join(REPO, "ts/image/main.ts");
 
 export interface CliResult {
   code: number;

@@ -129,6 +129,23 @@ describe("layer tar", () => {
     expect(other.diffId).not.toBe(first.diffId);
   });
 
+  it("digests a layer alike on one thread and on two, hard links included", async () => {
+    const spec = specWith([layer]);
+    const split = await digestLayer(spec, layer, undefined, "split");
+    let reported = 0;
+    const one = await digestLayer(spec, layer, (n) => (reported += n), "one-thread");
+    expect(one).toEqual(split);
+    const rel = pkg.slice(1);
+    expect(one.hardlinks).toEqual({ [`${rel}/share/hard.txt`]: `${rel}/share/data.txt` });
+    expect(reported).toBe(one.size);
+    const gone: LayerSpec = { id: "gone", kind: "store", paths: [join(tmp.dir, "store", "missing")] };
+    const errs = await Promise.all(
+      (["split", "one-thread"] as const).map((mode) => digestLayer(specWith([gone]), gone, undefined, mode).catch((e: unknown) => e)),
+    );
+    for (const e of errs) expect(e).toBeInstanceOf(CognixError);
+    expect((errs[1] as Error).message).toBe((errs[0] as Error).message);
+  });
+
   it("keeps recorded hard links even when the files are no longer linked", async () => {
     const t = tempDir("relink");
     try {

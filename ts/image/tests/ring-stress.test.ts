@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { digestSpec } from "../build-spec.ts";
+import { dockerArchiveChunks } from "../docker-archive.ts";
 import { digestLayer, layerChunks } from "../layer-source.ts";
 import type { ImageSpec, LayerSpec } from "../spec-types.ts";
-import { tempDir } from "./helpers.ts";
+import { MAIN, REPO, runCli, tempDir } from "./helpers.ts";
+import { readTar } from "./tar-reader.ts";
 
 /**
  * Many short layers one after another through the same worker threads and
@@ -48,4 +52,35 @@ describe("layer rings under many short streams", () => {
       }
     }
   }, 110_000);
+
+  it("streams every layer of an archive as digested while the next one is started ahead", async () => {
+    const s = await digestSpec(spec(layers));
+    const parts: Buffer[] = [];
+    for await (const c of dockerArchiveChunks(s, "r:r")) parts.push(c);
+    const entries = readTar(Buffer.concat(parts)).filter((e) => e.name.endsWith("/layer.tar"));
+    expect(entries.map((e) => `sha256:${e.name.slice(0, 64)}`)).toEqual(s.layers.map((l) => l.diffId));
+    for (const e of entries) expect(`sha256:${createHash("sha256").update(e.content).digest("hex")}`).toBe(`sha256:${e.name.slice(0, 64)}`);
+  });
+
+  it("ends a load whose reader goes away, with a layer larger than its ring started ahead", () => {
+    const dir = join(tmp.dir, "big");
+    const big: LayerSpec[] = [0, 1, 2].map((i) => {
+      const p = join(dir, `b${i}`);
+      mkdirSync(p, { recursive: true });
+      writeFileSync(join(p, "f"), Buffer.alloc(12 * 1024 * 1024, i + 1));
+      return { id: `b${i}`, kind: "store", paths: [p] };
+    });
+    const plan = join(dir, "plan.json");
+    writeFileSync(plan, JSON.stringify(spec(big)));
+    const digested = join(dir, "spec.json");
+    expect(runCli(["digest", "--spec", plan, "--out", digested]).code).toBe(0);
+    // `head` leaves after the first MiB; the layer started ahead of the one
+    // being written must not keep its worker waiting on a full ring.
+    const r = spawnSync("sh", ["-c", `"$@" | head -c 1000000 > /dev/null`, "sh", process.execPath, "--import", "tsx", MAIN, "load", "--spec", digested], {
+      cwd: REPO,
+      timeout: 30_000,
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe(0);
+  }, 60_000);
 });

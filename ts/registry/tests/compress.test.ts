@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import zlib, { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { chooseCompression, compressionOf, compressToFile } from "../compress.ts";
+import { randomBytes } from "node:crypto";
+import { chooseCompression, compressedStream, compressionOf, compressToFile } from "../compress.ts";
 import { makeTar, noise, sha256 } from "../../testkit/tar.ts";
 
 describe("compressToFile", () => {
@@ -27,6 +28,31 @@ describe("compressToFile", () => {
     // No file name, mtime 0: the header carries nothing from the environment.
     expect(bytes.readUInt32LE(4)).toBe(0);
     expect(bytes[3]! & 0x08).toBe(0);
+  });
+
+  it("reads no further ahead of a stalled reader than a few blocks", async () => {
+    // Incompressible input, stored as it comes: the compressor is never the
+    // slow side, so only the bounds on its queues keep it from running ahead.
+    let pulled = 0;
+    const piece = randomBytes(1024 * 1024);
+    const input = Readable.from(
+      (function* () {
+        for (let i = 0; i < 96; i++) {
+          pulled += piece.length;
+          yield piece;
+        }
+      })(),
+      { objectMode: false },
+    );
+    const c = compressedStream(input, "gzip");
+    const it = c.stream[Symbol.asyncIterator]();
+    await it.next();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(pulled).toBeLessThanOrEqual(24 * 1024 * 1024);
+    let sent = 0;
+    for (let r = await it.next(); r.done !== true; r = await it.next()) sent += (r.value as Buffer).length;
+    expect(sent).toBeGreaterThan(0);
+    expect(c.result().inputSize).toBe(96 * piece.length);
   });
 
   it("falls back to gzip when this Node has no zstd", () => {
