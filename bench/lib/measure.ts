@@ -5,13 +5,15 @@ import { join } from "node:path";
 
 export interface Measured {
   seconds: number;
+  /** User and system CPU seconds of the process and its threads. */
+  cpuSeconds: number;
   maxRssMiB: number;
   stdout: string;
 }
 
 /**
- * Runs a command to completion under /usr/bin/time: wall time and the peak
- * resident memory of the process (all its threads). stdout goes to
+ * Runs a command to completion under /usr/bin/time: wall time, CPU time and
+ * the peak resident memory of the process (all its threads). stdout goes to
  * /dev/null unless `keepStdout`.
  */
 export function measure(cmd: string, args: string[], opts: { cwd?: string; keepStdout?: boolean } = {}): Measured {
@@ -19,15 +21,15 @@ export function measure(cmd: string, args: string[], opts: { cwd?: string; keepS
   const devNull = openSync("/dev/null", "w");
   try {
     const start = process.hrtime.bigint();
-    const r = spawnSync("/usr/bin/time", ["-f", "%M", "-o", rssFile, cmd, ...args], {
+    const r = spawnSync("/usr/bin/time", ["-f", "%M %U %S", "-o", rssFile, cmd, ...args], {
       cwd: opts.cwd,
       stdio: ["ignore", opts.keepStdout === true ? "pipe" : devNull, "pipe"],
       maxBuffer: 1 << 26,
     });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr.toString().slice(-2000)}`);
-    const kib = Number(readFileSync(rssFile, "utf8").trim().split("\n").pop());
-    return { seconds, maxRssMiB: kib / 1024, stdout: r.stdout?.toString() ?? "" };
+    const [kib, user, sys] = (readFileSync(rssFile, "utf8").trim().split("\n").pop() ?? "").split(" ").map(Number);
+    return { seconds, cpuSeconds: user! + sys!, maxRssMiB: kib! / 1024, stdout: r.stdout?.toString() ?? "" };
   } finally {
     closeSync(devNull);
     rmSync(rssFile, { force: true });

@@ -89,7 +89,7 @@ function changedError(layer: DigestedLayer, got: string): CognixError {
 }
 
 /** Size of the chunks a layer stream yields. */
-const OUT_CHUNK = 1024 * 1024;
+const OUT_CHUNK = 4 * 1024 * 1024;
 
 /**
  * Which thread checks a stream's digest: a hash worker reading the same ring

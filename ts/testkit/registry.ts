@@ -21,7 +21,20 @@ export interface RunningRegistry {
   port: number;
   /** Its configuration, log and storage. */
   root: string;
+  /** CPU seconds (user and system) the registry process has used so far. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
+}
+
+/** Clock ticks per second of /proc/PID/stat's times. */
+let ticks: number | undefined;
+
+function processCpuSeconds(pid: number): number {
+  ticks ??= Number(spawnSync("getconf", ["CLK_TCK"]).stdout?.toString().trim()) || 100;
+  // Fields after the command name (which may hold spaces): state is the 3rd, utime the 14th, stime the 15th.
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) / ticks;
 }
 
 function ping(port: number): Promise<number> {
@@ -73,7 +86,7 @@ export async function startRegistry(): Promise<RunningRegistry> {
   const logText = (): string => readFileSync(logFile, "utf8");
   for (let i = 0; i < 200; i++) {
     const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(logText())?.[1] ?? 0);
-    if (port !== 0 && (await ping(port)) === 200) return { host: `127.0.0.1:${port}`, port, root, stop };
+    if (port !== 0 && (await ping(port)) === 200) return { host: `127.0.0.1:${port}`, port, root, cpuSeconds: () => processCpuSeconds(child.pid!), stop };
     if (child.exitCode !== null) break;
     await sleep(50);
   }
