@@ -40,7 +40,7 @@ export interface RingMemory {
   slotSize: number;
 }
 
-export function createRing(slots = 32, slotSize = 256 * 1024): RingMemory {
+export function createRing(slots = 16, slotSize = 256 * 1024): RingMemory {
   return {
     data: new SharedArrayBuffer(slots * slotSize),
     control: new SharedArrayBuffer((LENGTHS + slots) * 4),
@@ -133,8 +133,10 @@ export class RingProducer implements SlotSink {
 export type RingItem = { kind: "chunk"; bytes: Buffer } | { kind: "end" } | { kind: "failed" };
 
 /**
- * The consumer side. Each chunk is a view of shared memory, valid until
- * `release()`; waits are asynchronous (`next`) or blocking (`nextSync`, worker threads).
+ * The consumer side. Each chunk is a view of shared memory, valid until it
+ * is released; `release()` frees the oldest chunk returned and not yet
+ * released, so a reader may hold one while it reads the next. Waits are
+ * asynchronous (`next`) or blocking (`nextSync`, worker threads).
  */
 export class RingConsumer {
   private readonly ctl: Int32Array;
@@ -142,6 +144,8 @@ export class RingConsumer {
   private readonly slots: number;
   private readonly slotSize: number;
   private consumed = 0;
+  /** Chunks returned so far: `consumed` of them released. */
+  private read = 0;
   private readonly counter: number;
 
   /** `reader` 1 is the second reader of a ring acquired for two. */
@@ -157,9 +161,10 @@ export class RingConsumer {
   private poll(): RingItem | undefined {
     // State first: once it says done, the produced count read after it is final.
     const state = Atomics.load(this.ctl, STATE);
-    if (Atomics.load(this.ctl, PRODUCED) > this.consumed) {
-      const i = this.consumed % this.slots;
+    if (Atomics.load(this.ctl, PRODUCED) > this.read) {
+      const i = this.read % this.slots;
       const length = Atomics.load(this.ctl, LENGTHS + i);
+      this.read++;
       return { kind: "chunk", bytes: Buffer.from(this.data, i * this.slotSize, length) };
     }
     if (state === DONE) return { kind: "end" };
@@ -191,8 +196,9 @@ export class RingConsumer {
     Atomics.notify(this.ctl, TO_PRODUCER);
   }
 
-  /** The last chunk returned is no longer needed: its slot may be refilled. */
+  /** The oldest chunk returned and not yet released is no longer needed: its slot may be refilled. */
   release(): void {
+    if (this.consumed === this.read) throw new Error("ring: release without a chunk held");
     this.consumed++;
     Atomics.store(this.ctl, this.counter, this.consumed);
     const wakeAt = Atomics.load(this.ctl, WAKE_AT);

@@ -67,7 +67,7 @@ export const IMAGE_COMMANDS: readonly CommandSpec[] = [
   {
     name: "push",
     summary: "push the image to a registry, uploading only what it lacks",
-    options: [SPEC, ...PUSH_OPTIONS.map((o) => (o.name === "jobs" ? { ...o, help: "layers in flight, 1 to 64 (default 1: each layer is compressed on every core)" } : o))],
+    options: [SPEC, ...PUSH_OPTIONS],
     positionals: [{ name: "REF", required: true }],
     jsonOption: "json",
     run: run("push"),

@@ -25,7 +25,6 @@ import { SBOM_LABEL } from "../sbom/document.ts";
 
 type Command = (a: Args, io: Io) => Promise<number>;
 
-const PUSH_JOBS = 1;
 
 function specInputs(a: Args): SpecInputs {
   const inputs: SpecInputs = {
@@ -183,9 +182,6 @@ export const push: Command = async (a, io) => {
     ...options,
     // Plain HTTP to this machine, as Docker speaks to a local registry.
     insecure: options.insecure === true || isLoopbackRegistry(domain),
-    // One layer at a time: its compression already uses every core; a second
-    // layer in flight gained 15-20% here but took peak memory near 200 MiB.
-    jobs: options.jobs ?? PUSH_JOBS,
     progress: !a.flag("json") && io.stderr.isTTY === true,
   });
   if (a.flag("json")) io.stdout.write(canonicalJson(result));

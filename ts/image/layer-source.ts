@@ -88,7 +88,11 @@ function changedError(layer: DigestedLayer, got: string): CognixError {
   });
 }
 
-/** Size of the chunks a layer stream yields. */
+/**
+ * Size of the chunks a copying layer stream yields: every chunk costs its
+ * consumer a round trip (a write to a pipe or file), so fewer, larger ones
+ * stream faster.
+ */
 const OUT_CHUNK = 4 * 1024 * 1024;
 
 /**
@@ -98,6 +102,15 @@ const OUT_CHUNK = 4 * 1024 * 1024;
  * several layers at once and whose main thread compresses).
  */
 export type VerifyOn = "pair" | "worker";
+
+/**
+ * How a stream hands its bytes over: copied into chunks of its own, or as
+ * views of the shared buffers the worker fills ("views"), each valid only
+ * until the next is asked for, for a reader that copies every chunk before
+ * asking for the next (the compressor does), which saves a copy and
+ * allocates nothing per chunk.
+ */
+export type Handover = "copies" | "views";
 
 /** A stream whose producers already run (ahead of its reader, up to its buffers); cancel it if it is never read. */
 export interface StartedStream {
@@ -114,7 +127,7 @@ export interface StartedStream {
  * before it streams has its files found and its first buffers filled by the
  * time it is read.
  */
-export function startLayer(spec: ImageSpec, layer: DigestedLayer, verifyOn: VerifyOn = "pair"): StartedStream {
+export function startLayer(spec: ImageSpec, layer: DigestedLayer, verifyOn: VerifyOn = "pair", handover: Handover = "copies"): StartedStream {
   const pair = verifyOn === "pair";
   const ring = acquireRing(pair ? 2 : 1);
   const consumer = new RingConsumer(ring);
@@ -129,27 +142,41 @@ export function startLayer(spec: ImageSpec, layer: DigestedLayer, verifyOn: Veri
     consumer.abort();
     void Promise.all([produced, hashed]).then(() => releaseRing(ring), () => undefined);
   };
+  let size = 0;
+  /** The next slot, counted against the spec's size; undefined at the end. */
+  const nextSlot = async (): Promise<Buffer | undefined> => {
+    const item = await consumer.next();
+    if (item.kind === "end") return undefined;
+    if (item.kind === "failed") {
+      const reply = await produced;
+      throw replyError(reply, `layer ${layer.id}`) ?? new Error(`layer ${layer.id}: tar stopped early`);
+    }
+    size += item.bytes.length;
+    if (size > layer.size) throw changedError(layer, "more bytes");
+    return item.bytes;
+  };
+  /** Throws unless the whole tar was produced and hashes to the spec's diffId. */
+  const verify = async (): Promise<void> => {
+    const reply = await produced;
+    const err = replyError(reply, `layer ${layer.id}`);
+    if (err !== undefined) throw err;
+    const check = hashed === undefined ? reply : await hashed;
+    const checkErr = replyError(check, `layer ${layer.id}`);
+    if (checkErr !== undefined) throw checkErr;
+    const diffId = check.op === "produced" || (check.op === "hashed" && !check.failed) ? check.diffId : undefined;
+    if (reply.op !== "produced" || diffId === undefined) throw new Error(`layer ${layer.id}: tar stopped early`);
+    if (size !== layer.size || diffId !== layer.diffId) throw changedError(layer, `${diffId}, ${size} bytes`);
+  };
   let reading = false;
-  async function* chunks(): AsyncGenerator<Buffer> {
+  async function* copies(): AsyncGenerator<Buffer> {
     reading = true;
-    // Slots are copied out into 1 MiB chunks: every chunk costs its consumer a
-    // round trip (a write to a pipe or file), so fewer, larger ones stream faster.
     let out = Buffer.allocUnsafe(OUT_CHUNK);
     let fill = 0;
     let held: Buffer | undefined;
-    let size = 0;
     try {
-      for (;;) {
-        const item = await consumer.next();
-        if (item.kind === "end") break;
-        if (item.kind === "failed") {
-          const reply = await produced;
-          throw replyError(reply, `layer ${layer.id}`) ?? new Error(`layer ${layer.id}: tar stopped early`);
-        }
-        size += item.bytes.length;
-        if (size > layer.size) throw changedError(layer, "more bytes");
-        for (let off = 0; off < item.bytes.length; ) {
-          const n = item.bytes.copy(out, fill, off);
+      for (let slot = await nextSlot(); slot !== undefined; slot = await nextSlot()) {
+        for (let off = 0; off < slot.length; ) {
+          const n = slot.copy(out, fill, off);
           off += n;
           fill += n;
           if (fill === out.length) {
@@ -161,23 +188,36 @@ export function startLayer(spec: ImageSpec, layer: DigestedLayer, verifyOn: Veri
         }
         consumer.release();
       }
-      const reply = await produced;
-      const err = replyError(reply, `layer ${layer.id}`);
-      if (err !== undefined) throw err;
-      const check = hashed === undefined ? reply : await hashed;
-      const checkErr = replyError(check, `layer ${layer.id}`);
-      if (checkErr !== undefined) throw checkErr;
-      const diffId = check.op === "produced" || (check.op === "hashed" && !check.failed) ? check.diffId : undefined;
-      if (reply.op !== "produced" || diffId === undefined) throw new Error(`layer ${layer.id}: tar stopped early`);
-      if (size !== layer.size || diffId !== layer.diffId) throw changedError(layer, `${diffId}, ${size} bytes`);
+      await verify();
       if (held !== undefined) yield held;
       if (fill > 0) yield out.subarray(0, fill);
     } finally {
       stop();
     }
   }
+  async function* views(): AsyncGenerator<Buffer> {
+    reading = true;
+    // One slot is held while the next is read, so the last can wait for the digest.
+    let held: Buffer | undefined;
+    try {
+      for (let slot = await nextSlot(); slot !== undefined; slot = await nextSlot()) {
+        if (held !== undefined) {
+          yield held;
+          consumer.release();
+        }
+        held = slot;
+      }
+      await verify();
+      if (held !== undefined) {
+        yield held;
+        consumer.release();
+      }
+    } finally {
+      stop();
+    }
+  }
   return {
-    chunks: chunks(),
+    chunks: handover === "views" ? views() : copies(),
     cancel: () => {
       if (!reading) stop();
     },
@@ -189,7 +229,14 @@ export function layerChunks(spec: ImageSpec, layer: DigestedLayer, verifyOn: Ver
   return startLayer(spec, layer, verifyOn).chunks;
 }
 
-/** The layer tar as a stream for a push, verified by its worker and marked as verifying itself. */
+/**
+ * The layer tar as a stream for a push, verified by its worker and marked as
+ * verifying itself, with its shared buffers offered as views to a reader
+ * that copies them (the compressor). Nothing starts until one is read.
+ */
 export function openLayerStream(spec: ImageSpec, layer: DigestedLayer): Readable {
-  return markVerified(Readable.from(layerChunks(spec, layer, "worker"), { objectMode: false }), { digest: layer.diffId, size: layer.size });
+  async function* lazy(handover: Handover): AsyncGenerator<Buffer> {
+    yield* startLayer(spec, layer, "worker", handover).chunks;
+  }
+  return markVerified(Readable.from(lazy("copies"), { objectMode: false }), { digest: layer.diffId, size: layer.size, views: () => lazy("views") });
 }

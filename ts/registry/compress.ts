@@ -93,18 +93,43 @@ export interface CompressingStream {
 export function compressedStream(input: NodeJS.ReadableStream, compression: Compression, onInput?: (bytes: number) => void): CompressingStream {
   // A stream that verifies itself is not hashed twice: reaching its end means it matched.
   const verified = verifiedDigestOf(input);
-  const before = new Digester(onInput, verified === undefined);
   const after = new Digester();
   const options = { codec: compression, level: LEVELS[compression], parallel: availableParallelism() };
-  const stream = pipelineStreams(input, before, (source: AsyncIterable<Buffer>) => compressBlocks(source, options), after, () => undefined);
+  let stream: Readable;
+  let inputSize: () => number;
+  let inputDigest: () => string;
+  if (verified?.views !== undefined) {
+    // The compressor copies every view into its own blocks before asking for the next.
+    const counted = countBytes(verified.views(), onInput);
+    stream = pipelineStreams(Readable.from(compressBlocks(counted.chunks, options), { objectMode: false }), after, () => undefined);
+    inputSize = () => counted.size();
+    inputDigest = () => verified.digest;
+  } else {
+    const before = new Digester(onInput, verified === undefined);
+    stream = pipelineStreams(input, before, (source: AsyncIterable<Buffer>) => compressBlocks(source, options), after, () => undefined);
+    inputSize = () => before.size;
+    inputDigest = () => (verified !== undefined && verified.size === before.size ? verified.digest : before.digest());
+  }
   let ended = false;
   stream.once("end", () => (ended = true));
   return {
     stream,
     result(): CompressedBlob {
       if (!ended) throw new Error("the compressed stream has not ended");
-      const inputDigest = verified !== undefined && verified.size === before.size ? verified.digest : before.digest();
-      return { digest: after.digest(), size: after.size, inputDigest, inputSize: before.size };
+      return { digest: after.digest(), size: after.size, inputDigest: inputDigest(), inputSize: inputSize() };
     },
   };
+}
+
+/** `chunks` passed on as they are, counted (running totals to `onBytes`, as the Digester reports them). */
+function countBytes(chunks: AsyncIterable<Buffer>, onBytes?: (total: number) => void): { chunks: AsyncGenerator<Buffer>; size: () => number } {
+  let size = 0;
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const c of chunks) {
+      size += c.length;
+      onBytes?.(size);
+      yield c;
+    }
+  }
+  return { chunks: counted(), size: () => size };
 }

@@ -1,11 +1,11 @@
 import type { Args } from "../cli/args.ts";
 import type { OptionSpec } from "../cli/option-spec.ts";
-import type { PushOptions } from "./push.ts";
+import { DEFAULT_PUSH_JOBS, type PushOptions } from "./push.ts";
 
 /** The options of a push, declared once for the image tool's `push` and `cognix push`, which passes them on. */
 export const PUSH_OPTIONS: readonly OptionSpec[] = [
   { name: "insecure", kind: "boolean", help: "plain HTTP to the registry (implied for localhost and 127.0.0.1, as Docker does)" },
-  { name: "jobs", short: "j", kind: "string", value: "N", help: "layers compressed and uploaded at once, 1 to 64 (default 4)" },
+  { name: "jobs", short: "j", kind: "string", value: "N", help: `layers compressed and uploaded at once, 1 to 64 (default ${DEFAULT_PUSH_JOBS})` },
   { name: "compression", kind: "string", value: "gzip|zstd", help: "layer compression (default gzip)" },
   { name: "cache-dir", kind: "string", value: "DIR", help: "where compressed digests are remembered (default ~/.cache/cognix)" },
   { name: "auth-file", kind: "string", value: "FILE", help: "registry credentials (default: the docker config, $REGISTRY_AUTH_FILE)", aliases: ["authfile"] },

@@ -21,6 +21,14 @@ import { pushReferrers, type ReferrerResult } from "./referrers-push.ts";
 import { StreamRefusedError, uploadStreamed } from "./streamed-upload.ts";
 
 /** Pushes an image (config + uncompressed layer tars) to an OCI registry. */
+/**
+ * Layers in flight by default. Each layer's compression already spreads over
+ * every core; a second layer overlaps one that waits on the registry (stored
+ * weights) with one that compresses: 15% faster here (bench/push-first.ts),
+ * at about 45 MiB more memory.
+ */
+export const DEFAULT_PUSH_JOBS = 2;
+
 export interface PushLayer {
   diffId: string;
   size: number;
@@ -107,7 +115,7 @@ export async function pushImageWith(opts: PushOptions, overrides: Partial<PushDe
   validate(opts);
   const ref = parseReference(opts.ref);
   const insecure = opts.insecure === true;
-  const jobs = opts.jobs ?? 4;
+  const jobs = opts.jobs ?? DEFAULT_PUSH_JOBS;
   const { compression, note } = chooseCompression(opts.compression);
   const progress: Progress = (opts.progress ?? deps.stderr.isTTY === true) ? new TtyProgress(deps.stderr) : silentProgress;
   if (note !== undefined) deps.stderr.write(`warning: ${note}\n`);
@@ -182,10 +190,12 @@ class PushSession {
     const known = unique.flatMap((l) => this.candidates(l.diffId));
     known.push({ digest: configDigest, size: opts.configBlob.length });
     await mapPool(known, Math.max(jobs, HEAD_JOBS), (c) => this.present(c.digest, c.size));
-    const tasks: (() => Promise<BlobResult>)[] = unique.map((l, i) => () => this.pushLayer(l, `layer ${i + 1}/${unique.length}`));
+    // Largest first: with several in flight, the last to finish is a small one.
+    const bySize = unique.map((l, i) => ({ l, label: `layer ${i + 1}/${unique.length}` })).sort((a, b) => b.l.size - a.l.size);
+    const tasks: (() => Promise<BlobResult>)[] = bySize.map(({ l, label }) => () => this.pushLayer(l, label));
     tasks.push(() => this.pushConfig(opts.configBlob, configDigest));
     const results = await mapPool(tasks, jobs, (t) => t());
-    const byDiffId = new Map(unique.map((l, i) => [l.diffId, results[i] as BlobResult]));
+    const byDiffId = new Map(bySize.map(({ l }, k) => [l.diffId, results[k] as BlobResult]));
     const layers = opts.layers.map((l) => (byDiffId.get(l.diffId) as BlobResult).descriptor);
     const configResult = results[results.length - 1] as BlobResult;
     // Every blob above was confirmed (HEAD with matching digest and size, mount 201 or upload 201).

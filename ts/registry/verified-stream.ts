@@ -8,6 +8,12 @@ export const VERIFIED_DIGEST = Symbol.for("cognix.verifiedDigest");
 export interface VerifiedDigest {
   digest: string;
   size: number;
+  /**
+   * The same bytes, unread so far, as views of buffers that are refilled:
+   * each valid only until the next is asked for. For a reader that copies
+   * every chunk before asking for the next; the stream itself is then left unread.
+   */
+  views?: () => AsyncIterable<Buffer>;
 }
 
 export function markVerified<T extends object>(stream: T, v: VerifiedDigest): T {
