@@ -1,6 +1,7 @@
 import type { Args } from "../cli/args.ts";
 import type { OptionSpec } from "../cli/option-spec.ts";
-import { DEFAULT_PUSH_JOBS, type PushOptions } from "./push.ts";
+import { DEFAULT_PUSH_JOBS } from "./push-defaults.ts";
+import type { PushOptions } from "./push.ts";
 
 /** The options of a push, declared once for the image tool's `push` and `cognix push`, which passes them on. */
 export const PUSH_OPTIONS: readonly OptionSpec[] = [

@@ -14,6 +14,7 @@ import { defaultRetryPolicy, withRetry, type RetryPolicy } from "../http/retry.t
 import { defaultCacheDir, DigestCache } from "./digest-cache.ts";
 import { buildManifest, diffIdsOf, mappingsFrom, OCI_CONFIG, OCI_MANIFEST, parseImageManifest, type Descriptor, type LayerMapping } from "./manifest.ts";
 import { mapPool } from "./pool.ts";
+import { DEFAULT_PUSH_JOBS } from "./push-defaults.ts";
 import { silentProgress, TtyProgress, type Progress } from "../util/progress.ts";
 import { formatReference, parseReference, type ImageReference } from "./reference.ts";
 import type { ReferrerArtifact } from "./referrers.ts";
@@ -21,14 +22,6 @@ import { pushReferrers, type ReferrerResult } from "./referrers-push.ts";
 import { StreamRefusedError, uploadStreamed } from "./streamed-upload.ts";
 
 /** Pushes an image (config + uncompressed layer tars) to an OCI registry. */
-/**
- * Layers in flight by default. Each layer's compression already spreads over
- * every core; a second layer overlaps one that waits on the registry (stored
- * weights) with one that compresses: 15% faster here (bench/push-first.ts),
- * at about 45 MiB more memory.
- */
-export const DEFAULT_PUSH_JOBS = 2;
-
 export interface PushLayer {
   diffId: string;
   size: number;

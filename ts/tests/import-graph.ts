@@ -102,3 +102,30 @@ export function describeCycle(graph: ImportGraph, members: readonly string[], gr
   }
   return lines.sort();
 }
+
+/** Statements that load a module when run: type-only imports and exports are erased by the compiler. */
+const RUNTIME_STATEMENT = /^[ \t]*(?:import|export)\s+(?!type\b)(?:[^;'"`]*?\bfrom)?\s*["']([^"']+)["']/gm;
+
+/**
+ * What loading `entry` (relative to `root`) loads before any of its code
+ * runs: the files reached through static, non-type imports, and the packages
+ * and built-ins (`node:…`) those files import. Dynamic `import()` is left
+ * out: that is how a command defers what only its run needs.
+ */
+export function loadedAtStart(root: string, entry: string): { files: string[]; packages: string[] } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const stack = [resolve(root, entry)];
+  while (stack.length > 0) {
+    const file = stack.pop()!;
+    if (files.has(file)) continue;
+    files.add(file);
+    for (const m of readFileSync(file, "utf8").matchAll(RUNTIME_STATEMENT)) {
+      const spec = m[1]!;
+      if (!spec.startsWith(".")) packages.add(spec);
+      else if (existsSync(resolve(dirname(file), spec))) stack.push(resolve(dirname(file), spec));
+    }
+  }
+  return { files: [...files].map((f) => posix(relative(root, f))).sort(), packages: [...packages].sort() };
+}
+
