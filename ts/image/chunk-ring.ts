@@ -129,13 +129,13 @@ export class RingProducer implements SlotSink {
   }
 }
 
-/** What the consumer sees next: a filled slot, the end, or the producer's failure. */
-export type RingItem = { kind: "chunk"; bytes: Buffer } | { kind: "end" } | { kind: "failed" };
+/** What the consumer sees next: filled slots (one, or a run of them), the end, or the producer's failure. */
+export type RingItem = { kind: "chunk"; bytes: Buffer; slots: number } | { kind: "end" } | { kind: "failed" };
 
 /**
  * The consumer side. Each chunk is a view of shared memory, valid until it
- * is released; `release()` frees the oldest chunk returned and not yet
- * released, so a reader may hold one while it reads the next. Waits are
+ * is released; `release(n)` frees the oldest n slots returned and not yet
+ * released, so a reader may hold one chunk while it reads the next. Waits are
  * asynchronous (`next`) or blocking (`nextSync`, worker threads).
  */
 export class RingConsumer {
@@ -157,25 +157,38 @@ export class RingConsumer {
     this.counter = reader === 0 ? CONSUMED : CONSUMED_B;
   }
 
-  /** The next item if one is ready, or undefined. */
-  private poll(): RingItem | undefined {
+  /**
+   * The next item if one is ready, or undefined. With `span`, the filled
+   * slots that follow in memory (up to the ring's end, each full but the
+   * last) come as one view, so a reader makes one round trip for them.
+   */
+  private poll(span: boolean): RingItem | undefined {
     // State first: once it says done, the produced count read after it is final.
     const state = Atomics.load(this.ctl, STATE);
-    if (Atomics.load(this.ctl, PRODUCED) > this.read) {
+    const produced = Atomics.load(this.ctl, PRODUCED);
+    if (produced > this.read) {
       const i = this.read % this.slots;
-      const length = Atomics.load(this.ctl, LENGTHS + i);
-      this.read++;
-      return { kind: "chunk", bytes: Buffer.from(this.data, i * this.slotSize, length) };
+      let length = Atomics.load(this.ctl, LENGTHS + i);
+      let count = 1;
+      // At most half the ring: a reader holding one run while it waits for the next leaves the producer room.
+      const most = span ? Math.max(1, Math.floor(this.slots / 2)) : 1;
+      while (count < most && this.read + count < produced && i + count < this.slots && length === count * this.slotSize) {
+        length += Atomics.load(this.ctl, LENGTHS + i + count);
+        count++;
+      }
+      this.read += count;
+      return { kind: "chunk", bytes: Buffer.from(this.data, i * this.slotSize, length), slots: count };
     }
     if (state === DONE) return { kind: "end" };
     if (state === FAILED || state === ABORTED) return { kind: "failed" };
     return undefined;
   }
 
-  async next(): Promise<RingItem> {
+  /** The next slot, or with `span` the run of filled slots from it (see poll). */
+  async next(span = false): Promise<RingItem> {
     for (;;) {
       const signal = Atomics.load(this.ctl, TO_CONSUMER);
-      const item = this.poll();
+      const item = this.poll(span);
       if (item !== undefined) return item;
       const w = waitAsync(this.ctl, TO_CONSUMER, signal);
       if (w.async) await w.value;
@@ -185,7 +198,7 @@ export class RingConsumer {
   nextSync(): RingItem {
     for (;;) {
       const signal = Atomics.load(this.ctl, TO_CONSUMER);
-      const item = this.poll();
+      const item = this.poll(false);
       if (item !== undefined) return item;
       Atomics.wait(this.ctl, TO_CONSUMER, signal);
     }
@@ -196,10 +209,10 @@ export class RingConsumer {
     Atomics.notify(this.ctl, TO_PRODUCER);
   }
 
-  /** The oldest chunk returned and not yet released is no longer needed: its slot may be refilled. */
-  release(): void {
-    if (this.consumed === this.read) throw new Error("ring: release without a chunk held");
-    this.consumed++;
+  /** The oldest `slots` returned and not yet released are no longer needed: they may be refilled. */
+  release(slots = 1): void {
+    if (this.consumed + slots > this.read) throw new Error("ring: release without a chunk held");
+    this.consumed += slots;
     Atomics.store(this.ctl, this.counter, this.consumed);
     const wakeAt = Atomics.load(this.ctl, WAKE_AT);
     if (wakeAt !== 0 && consumedByAll(this.ctl) >= wakeAt) this.signal();

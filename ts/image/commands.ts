@@ -128,7 +128,8 @@ export const load: Command = async (a, io) => {
   }
   const bar = progressFor(a, io);
   bar.start(totalSize(spec), "docker-archive");
-  const chunks = countingChunks(dockerArchiveChunks(spec, repoTag, (id) => bar.setLabel(id)), (n) => bar.add(n));
+  // Lent views of the layer buffers: both writers write each chunk before asking for the next.
+  const chunks = countingChunks(dockerArchiveChunks(spec, repoTag, (id) => bar.setLabel(id), "views"), (n) => bar.add(n));
   if (file === undefined) await writeChunksTo(io.stdout, chunks);
   else await writeChunksAtomic(file, chunks);
   bar.finish();
@@ -156,7 +157,7 @@ export const oci: Command = async (a, io) => {
   }
   if (archive !== undefined) {
     bar.start(totalSize(spec), "oci archive");
-    await writeChunksAtomic(archive, countingChunks(ociArchiveChunks(spec, ref, (id) => bar.setLabel(id)), (n) => bar.add(n)));
+    await writeChunksAtomic(archive, countingChunks(ociArchiveChunks(spec, ref, (id) => bar.setLabel(id), "views"), (n) => bar.add(n)));
     bar.finish();
     manifestDigest = imageManifestBlob(spec).digest;
   }

@@ -1,14 +1,16 @@
 import { archiveChunks, type ArchiveItem } from "./archive-tar.ts";
 import { hexOf, imageConfigBlob, digestedLayers } from "./oci-image.ts";
-import { startLayer } from "./layer-source.ts";
+import { startLayer, type Handover } from "./layer-source.ts";
 import type { ImageSpec } from "./spec-types.ts";
 import { sortKeys } from "../util/canonical-json.ts";
 
 /**
  * A docker-archive (`docker save` format, as `docker load` and `podman load`
  * read it): one `<diffId>/layer.tar` per layer, the config, manifest.json.
+ * With "views", layer bytes are lent (see Handover): for a writer that
+ * writes each chunk before asking for the next (write-stream.ts).
  */
-export function dockerArchiveChunks(spec: ImageSpec, repoTag: string, onLayer?: (id: string) => void): AsyncGenerator<Buffer> {
+export function dockerArchiveChunks(spec: ImageSpec, repoTag: string, onLayer?: (id: string) => void, handover: Handover = "copies"): AsyncGenerator<Buffer> {
   const config = imageConfigBlob(spec);
   const layers = digestedLayers(spec);
   const items: ArchiveItem[] = [];
@@ -22,7 +24,7 @@ export function dockerArchiveChunks(spec: ImageSpec, repoTag: string, onLayer?: 
       name: `${dir}/layer.tar`,
       type: "file",
       size: layer.size,
-      start: () => startLayer(spec, layer),
+      start: () => startLayer(spec, layer, "pair", handover),
         onRead: () => onLayer?.(layer.id),
     });
   }

@@ -143,9 +143,9 @@ export function startLayer(spec: ImageSpec, layer: DigestedLayer, verifyOn: Veri
     void Promise.all([produced, hashed]).then(() => releaseRing(ring), () => undefined);
   };
   let size = 0;
-  /** The next slot, counted against the spec's size; undefined at the end. */
-  const nextSlot = async (): Promise<Buffer | undefined> => {
-    const item = await consumer.next();
+  /** The next slot (or run of slots), counted against the spec's size; undefined at the end. */
+  const nextSlots = async (span: boolean): Promise<{ bytes: Buffer; slots: number } | undefined> => {
+    const item = await consumer.next(span);
     if (item.kind === "end") return undefined;
     if (item.kind === "failed") {
       const reply = await produced;
@@ -153,7 +153,7 @@ export function startLayer(spec: ImageSpec, layer: DigestedLayer, verifyOn: Veri
     }
     size += item.bytes.length;
     if (size > layer.size) throw changedError(layer, "more bytes");
-    return item.bytes;
+    return item;
   };
   /** Throws unless the whole tar was produced and hashes to the spec's diffId. */
   const verify = async (): Promise<void> => {
@@ -174,7 +174,8 @@ export function startLayer(spec: ImageSpec, layer: DigestedLayer, verifyOn: Veri
     let fill = 0;
     let held: Buffer | undefined;
     try {
-      for (let slot = await nextSlot(); slot !== undefined; slot = await nextSlot()) {
+      for (let item = await nextSlots(false); item !== undefined; item = await nextSlots(false)) {
+        const slot = item.bytes;
         for (let off = 0; off < slot.length; ) {
           const n = slot.copy(out, fill, off);
           off += n;
@@ -197,20 +198,21 @@ export function startLayer(spec: ImageSpec, layer: DigestedLayer, verifyOn: Veri
   }
   async function* views(): AsyncGenerator<Buffer> {
     reading = true;
-    // One slot is held while the next is read, so the last can wait for the digest.
-    let held: Buffer | undefined;
+    // Runs of slots, one view each; one run is held while the next is read,
+    // so the last can wait for the digest.
+    let held: { bytes: Buffer; slots: number } | undefined;
     try {
-      for (let slot = await nextSlot(); slot !== undefined; slot = await nextSlot()) {
+      for (let item = await nextSlots(true); item !== undefined; item = await nextSlots(true)) {
         if (held !== undefined) {
-          yield held;
-          consumer.release();
+          yield held.bytes;
+          consumer.release(held.slots);
         }
-        held = slot;
+        held = item;
       }
       await verify();
       if (held !== undefined) {
-        yield held;
-        consumer.release();
+        yield held.bytes;
+        consumer.release(held.slots);
       }
     } finally {
       stop();
@@ -225,8 +227,8 @@ export function startLayer(spec: ImageSpec, layer: DigestedLayer, verifyOn: Veri
 }
 
 /** The layer tar, verified as it streams (see startLayer). */
-export function layerChunks(spec: ImageSpec, layer: DigestedLayer, verifyOn: VerifyOn = "pair"): AsyncGenerator<Buffer> {
-  return startLayer(spec, layer, verifyOn).chunks;
+export function layerChunks(spec: ImageSpec, layer: DigestedLayer, verifyOn: VerifyOn = "pair", handover: Handover = "copies"): AsyncGenerator<Buffer> {
+  return startLayer(spec, layer, verifyOn, handover).chunks;
 }
 
 /**

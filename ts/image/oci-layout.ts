@@ -1,13 +1,12 @@
-import { createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { pipeline } from "node:stream/promises";
-import { Readable } from "node:stream";
-import { createHash, randomBytes } from "node:crypto";
+import { createReadStream, existsSync, lstatSync, mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import { archiveChunks, type ArchiveItem } from "./archive-tar.ts";
 import { CognixError } from "../util/errors.ts";
 import { readJsonFile } from "../util/json-input.ts";
 import { digestedLayers, hexOf, imageConfigBlob, imageIndexBlob, imageManifestBlob, jsonBlob, MEDIA_INDEX, type Blob } from "./oci-image.ts";
-import { layerChunks, startLayer } from "./layer-source.ts";
+import { layerChunks, startLayer, type Handover } from "./layer-source.ts";
+import { writeChunksAtomic } from "./write-stream.ts";
 import type { DigestedLayer, ImageSpec } from "./spec-types.ts";
 
 const LAYOUT = Buffer.from(JSON.stringify({ imageLayoutVersion: "1.0.0" }), "utf8");
@@ -58,14 +57,7 @@ export async function writeOciLayout(spec: ImageSpec, dir: string, ref: string, 
     // A blob of the right size may still hold other bytes (a crash, a tampered layout).
     if (await holds(target, layer.size, hexOf(layer.diffId))) continue;
     onLayer?.(layer.id);
-    const tmp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
-    try {
-      await pipeline(Readable.from(layerChunks(spec, layer)), createWriteStream(tmp, { mode: 0o644 }));
-      renameSync(tmp, target);
-    } catch (err) {
-      rmSync(tmp, { force: true });
-      throw err;
-    }
+    await writeChunksAtomic(target, layerChunks(spec, layer, "pair", "views"));
   }
   for (const blob of [parts.config, parts.manifest]) writeFileAtomic(`${blobs}/${hexOf(blob.digest)}`, blob.bytes);
   writeFileAtomic(`${dir}/oci-layout`, LAYOUT);
@@ -100,7 +92,7 @@ function mergeIndex(file: string, ours: Blob): Buffer {
 }
 
 /** The same layout as one tar stream (an OCI archive), entries in name order. */
-export function ociArchiveChunks(spec: ImageSpec, ref: string, onLayer?: (id: string) => void): AsyncGenerator<Buffer> {
+export function ociArchiveChunks(spec: ImageSpec, ref: string, onLayer?: (id: string) => void, handover: Handover = "copies"): AsyncGenerator<Buffer> {
   const parts = layoutParts(spec, ref);
   const small: ArchiveItem[] = [
     { name: `blobs/sha256/${hexOf(parts.config.digest)}`, type: "file", bytes: parts.config.bytes },
@@ -113,7 +105,7 @@ export function ociArchiveChunks(spec: ImageSpec, ref: string, onLayer?: (id: st
         name: `blobs/sha256/${hexOf(layer.diffId)}`,
         type: "file",
         size: layer.size,
-        start: () => startLayer(spec, layer),
+        start: () => startLayer(spec, layer, "pair", handover),
         onRead: () => onLayer?.(layer.id),
       }),
     ),

@@ -1,29 +1,55 @@
-import { createWriteStream, renameSync, rmSync, statSync } from "node:fs";
+import { renameSync, rmSync, statSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { Readable, type Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Writable } from "node:stream";
 import { CognixError } from "../util/errors.ts";
 
-/** Streams chunks into `file` via a temporary file beside it: all or nothing. */
+/**
+ * Writes chunks into `file` via a temporary file beside it: all or nothing.
+ * Each chunk is written before the next is asked for, so a source may lend
+ * views of buffers it refills (a layer stream's "views").
+ */
 export async function writeChunksAtomic(file: string, chunks: AsyncIterable<Buffer>): Promise<void> {
   const dir = dirname(file);
   if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() !== true) {
     throw new CognixError({ file, message: `cannot write it: ${dir} is not an existing directory` });
   }
   const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
+  const fh = await open(tmp, "w", 0o644);
   try {
-    await pipeline(Readable.from(chunks), createWriteStream(tmp, { mode: 0o644 }));
+    for await (const chunk of chunks) {
+      for (let off = 0; off < chunk.length; ) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
+    }
+    await fh.close();
     renameSync(tmp, file);
   } catch (err) {
+    await fh.close().catch(() => undefined);
     rmSync(tmp, { force: true });
     throw err;
   }
 }
 
-/** Streams chunks into an already open stream (stdout) without ending it; its errors (EPIPE) reject. */
+/**
+ * Writes chunks into an already open stream (stdout) without ending it, each
+ * one handed to the system before the next is asked for (as above); its
+ * errors (EPIPE) reject, and stop the source.
+ */
 export async function writeChunksTo(out: Writable, chunks: AsyncIterable<Buffer>): Promise<void> {
-  await pipeline(Readable.from(chunks), out, { end: false });
+  let failed: Error | undefined;
+  const onError = (err: Error): void => {
+    failed ??= err;
+  };
+  out.on("error", onError);
+  try {
+    for await (const chunk of chunks) {
+      if (failed !== undefined) throw failed;
+      await new Promise<void>((resolve, reject) => out.write(chunk, (err) => (err === undefined || err === null ? resolve() : reject(err))));
+    }
+    if (failed !== undefined) throw failed;
+  } finally {
+    out.off("error", onError);
+  }
 }
 
 /** Counts bytes as they pass, for progress display. */

@@ -74,6 +74,32 @@ describe("layer views into the compressor", () => {
     await expect(all(c.stream)).rejects.toThrow(/layer c: content changed/);
   });
 
+  it("lends runs of filled slots as one view, at most half the ring, never across its end", async () => {
+    const ring = createRing(8, 4);
+    const ctl = new Int32Array(ring.control);
+    const bytes = new Uint8Array(ring.data);
+    for (let i = 0; i < 8; i++) bytes.fill(i + 1, i * 4, i * 4 + 4);
+    // Slots 0-6 full, slot 7 short; all 8 published.
+    for (let i = 0; i < 8; i++) ctl[8 + i] = i === 7 ? 2 : 4;
+    ctl[0] = 8;
+    const c = new RingConsumer(ring);
+    const first = await c.next(true);
+    const second = await c.next(true);
+    expect(first.kind === "chunk" && [first.slots, first.bytes.length]).toEqual([4, 16]);
+    expect(second.kind === "chunk" && [second.slots, [...second.bytes]]).toEqual([4, [5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7, 8, 8]]);
+    c.release(4);
+    expect(ctl[1]).toBe(4);
+    expect(() => c.release(5)).toThrow(/release without a chunk held/);
+    c.release(4);
+    // Produced again from the start of the ring: a run stops at a short slot.
+    ctl[8] = 4;
+    ctl[9] = 3;
+    ctl[10] = 4;
+    ctl[0] = 11;
+    const third = await c.next(true);
+    expect(third.kind === "chunk" && [third.slots, third.bytes.length]).toEqual([2, 7]);
+  });
+
   it("lets a reader hold one chunk while it reads the next, and no release without one", () => {
     const ring = createRing(2, 4);
     const ctl = new Int32Array(ring.control);
