@@ -40,7 +40,7 @@ export interface RingMemory {
   slotSize: number;
 }
 
-export function createRing(slots = 16, slotSize = 256 * 1024): RingMemory {
+export function createRing(slots = 32, slotSize = 256 * 1024): RingMemory {
   return {
     data: new SharedArrayBuffer(slots * slotSize),
     control: new SharedArrayBuffer((LENGTHS + slots) * 4),

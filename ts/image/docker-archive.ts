@@ -1,6 +1,6 @@
 import { archiveChunks, type ArchiveItem } from "./archive-tar.ts";
 import { hexOf, imageConfigBlob, digestedLayers } from "./oci-image.ts";
-import { startLayer, type Handover } from "./layer-source.ts";
+import { layerChunks, type Handover } from "./layer-source.ts";
 import type { ImageSpec } from "./spec-types.ts";
 import { sortKeys } from "../util/canonical-json.ts";
 
@@ -24,8 +24,10 @@ export function dockerArchiveChunks(spec: ImageSpec, repoTag: string, onLayer?: 
       name: `${dir}/layer.tar`,
       type: "file",
       size: layer.size,
-      start: () => startLayer(spec, layer, "pair", handover),
-        onRead: () => onLayer?.(layer.id),
+      chunks: () => {
+        onLayer?.(layer.id);
+        return layerChunks(spec, layer, "pair", handover);
+      },
     });
   }
   const configName = `${hexOf(config.digest)}.json`;

@@ -93,7 +93,7 @@ function changedError(layer: DigestedLayer, got: string): CognixError {
  * consumer a round trip (a write to a pipe or file), so fewer, larger ones
  * stream faster.
  */
-const OUT_CHUNK = 4 * 1024 * 1024;
+const OUT_CHUNK = 1024 * 1024;
 
 /**
  * Which thread checks a stream's digest: a hash worker reading the same ring
@@ -112,22 +112,14 @@ export type VerifyOn = "pair" | "worker";
  */
 export type Handover = "copies" | "views";
 
-/** A stream whose producers already run (ahead of its reader, up to its buffers); cancel it if it is never read. */
-export interface StartedStream {
-  chunks: AsyncGenerator<Buffer>;
-  /** Stops the producers of a stream nobody started reading; a no-op once it is read. */
-  cancel(): void;
-}
-
 /**
  * The layer tar again, from the store, with the hard links the spec recorded.
  * It is hashed as it streams, here or by the tarring worker; the last chunk is
  * held back until the digest matches the spec's, so a changed store never
- * yields a complete tar. The workers start now: a layer started while the one
- * before it streams has its files found and its first buffers filled by the
- * time it is read.
+ * yields a complete tar. The workers start at the first read, and stop when
+ * the reader stops early.
  */
-export function startLayer(spec: ImageSpec, layer: DigestedLayer, verifyOn: VerifyOn = "pair", handover: Handover = "copies"): StartedStream {
+export async function* layerChunks(spec: ImageSpec, layer: DigestedLayer, verifyOn: VerifyOn = "pair", handover: Handover = "copies"): AsyncGenerator<Buffer> {
   const pair = verifyOn === "pair";
   const ring = acquireRing(pair ? 2 : 1);
   const consumer = new RingConsumer(ring);
@@ -167,9 +159,7 @@ export function startLayer(spec: ImageSpec, layer: DigestedLayer, verifyOn: Veri
     if (reply.op !== "produced" || diffId === undefined) throw new Error(`layer ${layer.id}: tar stopped early`);
     if (size !== layer.size || diffId !== layer.diffId) throw changedError(layer, `${diffId}, ${size} bytes`);
   };
-  let reading = false;
   async function* copies(): AsyncGenerator<Buffer> {
-    reading = true;
     let out = Buffer.allocUnsafe(OUT_CHUNK);
     let fill = 0;
     let held: Buffer | undefined;
@@ -197,7 +187,6 @@ export function startLayer(spec: ImageSpec, layer: DigestedLayer, verifyOn: Veri
     }
   }
   async function* views(): AsyncGenerator<Buffer> {
-    reading = true;
     // Runs of slots, one view each; one run is held while the next is read,
     // so the last can wait for the digest.
     let held: { bytes: Buffer; slots: number } | undefined;
@@ -218,17 +207,7 @@ export function startLayer(spec: ImageSpec, layer: DigestedLayer, verifyOn: Veri
       stop();
     }
   }
-  return {
-    chunks: handover === "views" ? views() : copies(),
-    cancel: () => {
-      if (!reading) stop();
-    },
-  };
-}
-
-/** The layer tar, verified as it streams (see startLayer). */
-export function layerChunks(spec: ImageSpec, layer: DigestedLayer, verifyOn: VerifyOn = "pair", handover: Handover = "copies"): AsyncGenerator<Buffer> {
-  return startLayer(spec, layer, verifyOn, handover).chunks;
+  yield* handover === "views" ? views() : copies();
 }
 
 /**
@@ -237,8 +216,9 @@ export function layerChunks(spec: ImageSpec, layer: DigestedLayer, verifyOn: Ver
  * that copies them (the compressor). Nothing starts until one is read.
  */
 export function openLayerStream(spec: ImageSpec, layer: DigestedLayer): Readable {
-  async function* lazy(handover: Handover): AsyncGenerator<Buffer> {
-    yield* startLayer(spec, layer, "worker", handover).chunks;
-  }
-  return markVerified(Readable.from(lazy("copies"), { objectMode: false }), { digest: layer.diffId, size: layer.size, views: () => lazy("views") });
+  return markVerified(Readable.from(layerChunks(spec, layer, "worker"), { objectMode: false }), {
+    digest: layer.diffId,
+    size: layer.size,
+    views: () => layerChunks(spec, layer, "worker", "views"),
+  });
 }

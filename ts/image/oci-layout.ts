@@ -5,7 +5,7 @@ import { archiveChunks, type ArchiveItem } from "./archive-tar.ts";
 import { CognixError } from "../util/errors.ts";
 import { readJsonFile } from "../util/json-input.ts";
 import { digestedLayers, hexOf, imageConfigBlob, imageIndexBlob, imageManifestBlob, jsonBlob, MEDIA_INDEX, type Blob } from "./oci-image.ts";
-import { layerChunks, startLayer, type Handover } from "./layer-source.ts";
+import { layerChunks, type Handover } from "./layer-source.ts";
 import { writeChunksAtomic } from "./write-stream.ts";
 import type { DigestedLayer, ImageSpec } from "./spec-types.ts";
 
@@ -105,8 +105,10 @@ export function ociArchiveChunks(spec: ImageSpec, ref: string, onLayer?: (id: st
         name: `blobs/sha256/${hexOf(layer.diffId)}`,
         type: "file",
         size: layer.size,
-        start: () => startLayer(spec, layer, "pair", handover),
-        onRead: () => onLayer?.(layer.id),
+        chunks: () => {
+          onLayer?.(layer.id);
+          return layerChunks(spec, layer, "pair", handover);
+        },
       }),
     ),
   ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
