@@ -18,7 +18,7 @@ export type { WorkerJob, WorkerReply };
 /** Progress is reported about this often, not per chunk. */
 const PROGRESS_EVERY = 32 * 1024 * 1024;
 
-/** Hashes and counts what passes to the ring, on this thread, before the consumer sees it. */
+/** Hashes and counts what passes to the inner sink (a ring, or a buffer reused at once), on this thread. */
 class CountingSink implements SlotSink {
   private current: Buffer | undefined;
   size = 0;
@@ -37,27 +37,17 @@ class CountingSink implements SlotSink {
   }
 }
 
-/** Hashes each buffer as it fills and reuses it: the bytes of a layer whose digest is all that is wanted. */
-class HashingSink implements SlotSink {
-  private readonly buf = Buffer.allocUnsafe(1024 * 1024);
-  private readonly hash = createHash("sha256");
-  size = 0;
-  private reported = 0;
-  constructor(private readonly onProgress: (bytes: number) => void) {}
-  slot(): Buffer {
-    return this.buf;
+/** Bytes reported to the main thread in batches of PROGRESS_EVERY, the rest at `flush`. */
+class ProgressBatches {
+  private pending = 0;
+  constructor(private readonly send: (bytes: number) => void) {}
+  add(n: number): void {
+    this.pending += n;
+    if (this.pending >= PROGRESS_EVERY) this.flush();
   }
-  publish(length: number): void {
-    this.hash.update(this.buf.subarray(0, length));
-    this.size += length;
-    if (this.size - this.reported >= PROGRESS_EVERY) this.flushProgress();
-  }
-  flushProgress(): void {
-    if (this.size > this.reported) this.onProgress(this.size - this.reported);
-    this.reported = this.size;
-  }
-  digest(): string {
-    return `sha256:${this.hash.digest("hex")}`;
+  flush(): void {
+    if (this.pending > 0) this.send(this.pending);
+    this.pending = 0;
   }
 }
 
@@ -68,12 +58,16 @@ function failure(id: number, err: unknown): WorkerReply {
   return { id, op: "crash", message: err instanceof Error ? err.message : String(err) };
 }
 
+/** Tars and hashes a layer into one buffer, reused as soon as it is hashed: only the digest is wanted. */
 function digest(job: Extract<WorkerJob, { op: "digest" }>, reply: (r: WorkerReply) => void): void {
   try {
-    const sink = new HashingSink((bytes) => reply({ id: job.id, op: "progress", bytes }));
+    const progress = new ProgressBatches((bytes) => reply({ id: job.id, op: "progress", bytes }));
+    const buf = Buffer.allocUnsafe(1024 * 1024);
+    const hash = createHash("sha256");
+    const sink = new CountingSink({ slot: () => buf, publish: (n) => progress.add(n) }, hash);
     const hardlinks = writeLayerTar(collectLayerEntries(job.layer), { find: true }, job.mtime, sink);
-    sink.flushProgress();
-    reply({ id: job.id, op: "produced", hardlinks, size: sink.size, diffId: sink.digest() });
+    progress.flush();
+    reply({ id: job.id, op: "produced", hardlinks, size: sink.size, diffId: `sha256:${hash.digest("hex")}` });
   } catch (err) {
     reply(failure(job.id, err));
   }
@@ -97,8 +91,8 @@ function produce(job: Extract<WorkerJob, { op: "produce" }>, reply: (r: WorkerRe
 function hash(job: Extract<WorkerJob, { op: "hash" }>, reply: (r: WorkerReply) => void): void {
   const consumer = new RingConsumer(job.ring, job.reader ?? 0);
   const h = createHash("sha256");
+  const progress = new ProgressBatches((bytes) => reply({ id: job.id, op: "progress", bytes }));
   let size = 0;
-  let reported = 0;
   for (;;) {
     const item = consumer.nextSync();
     if (item.kind === "failed") return reply({ id: job.id, op: "hashed", failed: true, diffId: "", size });
@@ -106,12 +100,9 @@ function hash(job: Extract<WorkerJob, { op: "hash" }>, reply: (r: WorkerReply) =
     h.update(item.bytes);
     size += item.bytes.length;
     consumer.release();
-    if (size - reported >= PROGRESS_EVERY) {
-      reply({ id: job.id, op: "progress", bytes: size - reported });
-      reported = size;
-    }
+    progress.add(item.bytes.length);
   }
-  if (size > reported) reply({ id: job.id, op: "progress", bytes: size - reported });
+  progress.flush();
   reply({ id: job.id, op: "hashed", failed: false, diffId: `sha256:${h.digest("hex")}`, size });
 }
 
