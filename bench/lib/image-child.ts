@@ -14,13 +14,15 @@ type BuildSpec = typeof import("../../ts/image/build-spec.ts");
 type SpecFile = typeof import("../../ts/image/spec-file.ts");
 type DockerArchive = typeof import("../../ts/image/docker-archive.ts");
 type WriteStream = typeof import("../../ts/image/write-stream.ts");
+type CountingChunks = typeof import("../../ts/util/counting-chunks.ts");
 
 const [op, file, dist] = process.argv.slice(2) as [string, string, string];
 const load = <T>(rel: string): Promise<T> => import(pathToFileURL(join(dist, rel)).href) as Promise<T>;
 const { readSpec } = await load<SpecFile>("image/spec-file.js");
 const { digestSpec } = await load<BuildSpec>("image/build-spec.js");
 const { dockerArchiveChunks } = await load<DockerArchive>("image/docker-archive.js");
-const { countingChunks, writeChunksTo } = await load<WriteStream>("image/write-stream.js");
+const { writeChunksTo } = await load<WriteStream>("image/write-stream.js");
+const { countingChunks } = await load<CountingChunks>("util/counting-chunks.js");
 const spec = readSpec(file);
 const start = process.hrtime.bigint();
 let bytes = 0;

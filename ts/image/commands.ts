@@ -19,12 +19,12 @@ import { pushSource } from "./push-source.ts";
 import { readRootEntries } from "./root-entries.ts";
 import { readSpec, writeSpec } from "./spec-file.ts";
 import type { ImageSpec } from "./spec-types.ts";
-import { countingChunks, writeChunksAtomic, writeChunksTo } from "./write-stream.ts";
+import { writeChunksAtomic, writeChunksTo } from "./write-stream.ts";
+import { countingChunks } from "../util/counting-chunks.ts";
 import { readBomInputs } from "../sbom/inputs.ts";
 import { SBOM_LABEL } from "../sbom/document.ts";
 
 type Command = (a: Args, io: Io) => Promise<number>;
-
 
 function specInputs(a: Args): SpecInputs {
   const inputs: SpecInputs = {

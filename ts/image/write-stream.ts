@@ -51,11 +51,3 @@ export async function writeChunksTo(out: Writable, chunks: AsyncIterable<Buffer>
     out.off("error", onError);
   }
 }
-
-/** Counts bytes as they pass, for progress display. */
-export async function* countingChunks(chunks: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
-  for await (const chunk of chunks) {
-    onBytes(chunk.length);
-    yield chunk;
-  }
-}

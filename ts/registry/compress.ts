@@ -5,6 +5,7 @@ import { pipeline } from "node:stream/promises";
 import { availableParallelism } from "node:os";
 import { compressBlocks, zstdAvailable } from "./block-compress.ts";
 import { verifiedDigestOf } from "./verified-stream.ts";
+import { countingChunks } from "../util/counting-chunks.ts";
 
 export type Compression = "gzip" | "zstd";
 
@@ -100,9 +101,10 @@ export function compressedStream(input: NodeJS.ReadableStream, compression: Comp
   let inputDigest: () => string;
   if (verified?.views !== undefined) {
     // The compressor copies every view into its own blocks before asking for the next.
-    const counted = countBytes(verified.views(), onInput);
-    stream = pipelineStreams(Readable.from(compressBlocks(counted.chunks, options), { objectMode: false }), after, () => undefined);
-    inputSize = () => counted.size();
+    let size = 0;
+    const counted = countingChunks(verified.views(), (n) => onInput?.((size += n)));
+    stream = pipelineStreams(Readable.from(compressBlocks(counted, options), { objectMode: false }), after, () => undefined);
+    inputSize = () => size;
     inputDigest = () => verified.digest;
   } else {
     const before = new Digester(onInput, verified === undefined);
@@ -119,17 +121,4 @@ export function compressedStream(input: NodeJS.ReadableStream, compression: Comp
       return { digest: after.digest(), size: after.size, inputDigest: inputDigest(), inputSize: inputSize() };
     },
   };
-}
-
-/** `chunks` passed on as they are, counted (running totals to `onBytes`, as the Digester reports them). */
-function countBytes(chunks: AsyncIterable<Buffer>, onBytes?: (total: number) => void): { chunks: AsyncGenerator<Buffer>; size: () => number } {
-  let size = 0;
-  async function* counted(): AsyncGenerator<Buffer> {
-    for await (const c of chunks) {
-      size += c.length;
-      onBytes?.(size);
-      yield c;
-    }
-  }
-  return { chunks: counted(), size: () => size };
 }
