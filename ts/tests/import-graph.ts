@@ -23,17 +23,23 @@ function tsFiles(dir: string, skip: (name: string) => boolean): string[] {
 
 const posix = (p: string): string => p.split(sep).join("/");
 
+/** What `file`'s statements matching `pattern` import: relative specifiers that name a file (absolute paths), and the rest. */
+function importsOf(file: string, pattern: RegExp): { files: string[]; packages: string[] } {
+  const files: string[] = [];
+  const packages: string[] = [];
+  for (const m of readFileSync(file, "utf8").matchAll(pattern)) {
+    const spec = m[1]!;
+    if (!spec.startsWith(".")) packages.push(spec);
+    else if (existsSync(resolve(dirname(file), spec))) files.push(resolve(dirname(file), spec));
+  }
+  return { files, packages };
+}
+
 /** Imports of relative specifiers that name a file; packages and built-ins are left out. */
 export function importGraph(root: string, skip: (name: string) => boolean): ImportGraph {
   const graph: ImportGraph = new Map();
   for (const file of tsFiles(root, skip)) {
-    const targets: string[] = [];
-    for (const m of readFileSync(file, "utf8").matchAll(STATEMENT)) {
-      const spec = m[1]!;
-      if (!spec.startsWith(".")) continue;
-      const target = resolve(dirname(file), spec);
-      if (existsSync(target)) targets.push(posix(relative(root, target)));
-    }
+    const targets = importsOf(file, STATEMENT).files.map((t) => posix(relative(root, t)));
     graph.set(posix(relative(root, file)), [...new Set(targets)]);
   }
   return graph;
@@ -120,12 +126,9 @@ export function loadedAtStart(root: string, entry: string): { files: string[]; p
     const file = stack.pop()!;
     if (files.has(file)) continue;
     files.add(file);
-    for (const m of readFileSync(file, "utf8").matchAll(RUNTIME_STATEMENT)) {
-      const spec = m[1]!;
-      if (!spec.startsWith(".")) packages.add(spec);
-      else if (existsSync(resolve(dirname(file), spec))) stack.push(resolve(dirname(file), spec));
-    }
+    const imports = importsOf(file, RUNTIME_STATEMENT);
+    imports.packages.forEach((p) => packages.add(p));
+    stack.push(...imports.files);
   }
   return { files: [...files].map((f) => posix(relative(root, f))).sort(), packages: [...packages].sort() };
 }
-
