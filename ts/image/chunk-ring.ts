@@ -56,9 +56,10 @@ export function createRing(slots = 32, slotSize = 256 * 1024): RingMemory {
 const free: RingMemory[] = [];
 const MAX_FREE = 8;
 
-/** A ring with its counters at zero, for one or two readers (each sees every slot), from the free list when one is there. */
-export function acquireRing(readers: 1 | 2 = 1): RingMemory {
-  const ring = free.pop() ?? createRing();
+/** A ring of `slots` with its counters at zero, for one or two readers (each sees every slot), from the free list when one is there. */
+export function acquireRing(readers: 1 | 2 = 1, slots = 32): RingMemory {
+  const i = free.findIndex((r) => r.slots === slots);
+  const ring = i >= 0 ? free.splice(i, 1)[0]! : createRing(slots);
   const ctl = new Int32Array(ring.control);
   ctl.fill(0);
   ctl[READERS] = readers;

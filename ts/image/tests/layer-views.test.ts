@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import { gunzipSync } from "node:zlib";
 import { compressedStream } from "../../registry/compress.ts";
 import { verifiedDigestOf } from "../../registry/verified-stream.ts";
-import { createRing, RingConsumer } from "../chunk-ring.ts";
+import { acquireRing, createRing, releaseRing, RingConsumer } from "../chunk-ring.ts";
 import { digestLayer, layerChunks, openLayerStream } from "../layer-source.ts";
 import type { DigestedLayer, ImageSpec, LayerSpec } from "../spec-types.ts";
 import { tempDir } from "./helpers.ts";
@@ -118,5 +118,18 @@ describe("layer views into the compressor", () => {
     c.release();
     expect(ctl[1]).toBe(2);
     expect(() => c.release()).toThrow(/release without a chunk held/);
+  });
+
+  it("reuses a freed ring only for a stream that asks for its size", () => {
+    const small = acquireRing(1, 8);
+    expect([small.slots, small.data.byteLength]).toEqual([8, 8 * 256 * 1024]);
+    releaseRing(small);
+    const large = acquireRing(2, 32);
+    expect(large).not.toBe(small);
+    expect(large.slots).toBe(32);
+    const again = acquireRing(1, 8);
+    expect(again).toBe(small);
+    releaseRing(again);
+    releaseRing(large);
   });
 });
