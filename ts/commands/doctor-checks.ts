@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Context } from "../cli/context.ts";
 import { chrootMissing } from "../runtime/chroot.ts";
 import { CognixError, formatProblem } from "../util/errors.ts";
+import { parseJson } from "../util/json-input.ts";
 import { cogConfigIn, shownPath } from "../util/model-root.ts";
 import { sourceStorePath } from "../util/nix-source-path.ts";
 import { findExecutable, runTool } from "./exec.ts";
@@ -52,9 +53,10 @@ export async function checkFlakeInputs(ctx: Context, flakeDir: string): Promise<
   if (!existsSync(lockFile)) return [{ check: "flake inputs", status: "warning", message: `${shown}: none yet; the first nix build writes it (and downloads the inputs)`, fix: "run cognix build with the network" }];
   let nodes: Record<string, LockNode>;
   try {
-    nodes = (JSON.parse(readFileSync(lockFile, "utf8")) as { nodes?: Record<string, LockNode> }).nodes ?? {};
+    nodes = (parseJson(readFileSync(lockFile, "utf8"), shown) as { nodes?: Record<string, LockNode> }).nodes ?? {};
   } catch (err) {
-    return [{ check: "flake inputs", status: "error", message: `${shown}: not valid JSON: ${(err as Error).message}`, fix: "remove it and run cognix build (nix writes it again)" }];
+    if (!(err instanceof CognixError)) throw err;
+    return [{ check: "flake inputs", status: "error", message: err.message, fix: "remove it and run cognix build (nix writes it again)" }];
   }
   const nix = findExecutable("nix", ctx.env);
   if (nix === null) return [];

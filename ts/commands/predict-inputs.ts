@@ -3,7 +3,7 @@ import { extname, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { UsageError } from "../cli/usage-error.ts";
 import { CognixError, type Problem } from "../util/errors.ts";
-import { jsonErrorIndex, lineColumn } from "./json-location.ts";
+import { parseJson } from "../util/json-input.ts";
 
 /** One `-i name=value` as given; `@file` values name a file to send. */
 export interface RawInput {
@@ -85,13 +85,7 @@ async function readJsonInputs(spec: string, cwd: string, stdin: Readable | undef
     text = spec;
     source = "--json";
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    const at = jsonErrorIndex(err);
-    throw new CognixError({ file: source, ...(at !== undefined ? lineColumn(text, at) : {}), message: `not valid JSON: ${(err as Error).message}` });
-  }
+  const parsed = parseJson(text, source);
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new CognixError({ file: source, message: "must be a JSON object of inputs, e.g. {\"prompt\": \"a cat\"}" });
   return { values: parsed as Record<string, unknown>, source };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CognixError } from "../util/errors.ts";
+import { parseJson } from "../util/json-input.ts";
 import { findModelRoot, shownPath } from "../util/model-root.ts";
 import { assertCognixJsonFresh } from "./freshness.ts";
 
@@ -33,10 +34,6 @@ function imageOf(dir: string, shown: string): string | null | undefined {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new CognixError({ file: join(shown, "cognix.json"), message: `cannot be read: ${(err as Error).message}` });
   }
-  try {
-    const image = (JSON.parse(text) as { image?: unknown }).image;
-    return typeof image === "string" && image !== "" ? image : null;
-  } catch (err) {
-    throw new CognixError({ file: join(shown, "cognix.json"), message: `not valid JSON: ${(err as Error).message}; run \`cognix generate\`` });
-  }
+  const image = (parseJson(text, join(shown, "cognix.json"), "run `cognix generate`") as { image?: unknown } | null)?.image;
+  return typeof image === "string" && image !== "" ? image : null;
 }

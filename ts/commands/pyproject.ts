@@ -5,6 +5,7 @@ import type { CognixConfig } from "../types/cognix.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
 import { CognixError } from "../util/errors.ts";
+import { parseJson } from "../util/json-input.ts";
 import { modelDir } from "../util/model-root.ts";
 
 /** DIR/cognix.json parsed; a user error naming `cognix generate` when missing or broken. */
@@ -16,11 +17,7 @@ function readConfig(dir: string, shown: string): CognixConfig {
   } catch {
     throw new CognixError({ file, message: "not found: run `cognix generate` first" });
   }
-  try {
-    return JSON.parse(text) as CognixConfig;
-  } catch (err) {
-    throw new CognixError({ file, message: `not valid JSON: ${(err as Error).message}` });
-  }
+  return parseJson(text, file, "run `cognix generate`") as CognixConfig;
 }
 
 function readOrNull(file: string): string | null {

@@ -13,7 +13,7 @@ import { schemaProblems } from "./schema-problems.ts";
 import { checkCudaVersion, checkCudnnVersion, checkPythonVersion, checkSdkVersion, versionText, type VersionField } from "./versions.ts";
 import { normalizeWeights, type WeightEntry } from "./weights.ts";
 import { portabilityProblems } from "./portable-values.ts";
-import { keyPathAt, loadYaml, type YamlSource } from "./yaml-source.ts";
+import { keyPathAt, loadYaml } from "./yaml-source.ts";
 import { decodeUtf8 } from "./decode-text.ts";
 import { MAX_CONFIG_BYTES, readProjectFile } from "./project-file.ts";
 import { cogConfigIn } from "../util/model-root.ts";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { realpathSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { CognixError, formatProblem, type Location, type Problem } from "../util/errors.ts";
 import { wheelName } from "../python/wheel.ts";
 import type { Requirement } from "./resolve/types.ts";

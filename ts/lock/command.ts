@@ -5,6 +5,7 @@ import type { Context } from "../cli/context.ts";
 import type { CognixConfig } from "../types/cognix.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
 import { CognixError } from "../util/errors.ts";
+import { parseJson } from "../util/json-input.ts";
 import { modelDir } from "../util/model-root.ts";
 import type { LockStatus } from "./freshness.ts";
 
@@ -12,11 +13,7 @@ import type { LockStatus } from "./freshness.ts";
 function readCognixJson(dir: string): CognixConfig | null {
   const file = join(dir, "cognix.json");
   if (!existsSync(file)) return null;
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as CognixConfig;
-  } catch (err) {
-    throw new CognixError({ file, message: `not valid JSON: ${(err as Error).message}; run \`cognix generate\`` });
-  }
+  return parseJson(readFileSync(file, "utf8"), file, "run `cognix generate`") as CognixConfig;
 }
 
 /**

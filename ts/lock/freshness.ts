@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { CognixConfig } from "../types/cognix.ts";
 import { CognixError } from "../util/errors.ts";
+import { readJsonFile } from "../util/json-input.ts";
 import { lockInputs, lockInputsSha256 } from "../pyproject/lock-inputs.ts";
 import { readPyprojectRequirements } from "./pyproject-read.ts";
 import { describeLocked, readUvLock, type LockedRequirement } from "./uv-lock.ts";
@@ -58,12 +59,7 @@ export function checkLockFresh(dir: string): LockStatus {
 
   const cognixFile = join(dir, "cognix.json");
   if (project.inputsSha256 !== null && existsSync(cognixFile)) {
-    let cognix: CognixConfig;
-    try {
-      cognix = JSON.parse(readFileSync(cognixFile, "utf8")) as CognixConfig;
-    } catch (err) {
-      throw new CognixError({ file: cognixFile, message: `not valid JSON: ${(err as Error).message}` });
-    }
+    const cognix = readJsonFile(cognixFile) as CognixConfig;
     if (lockInputsSha256(lockInputs(cognix)) !== project.inputsSha256) changes.push({ kind: "pyproject-outdated", file: pyprojectFile });
   }
 

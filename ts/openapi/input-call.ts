@@ -3,7 +3,7 @@ import { SchemaFault, choicesNotResolvable, defaultFactoryNotSupported } from ".
 import { parseBool, parseItems, parseLiteral, parseNumberValue, parseStringLiteral } from "./literals.ts";
 import { resolveChoices, resolveDefault, resolveString, type ModuleScope } from "./module-scope.ts";
 import { unwrapClass, unwrapFunction, unwrapStatement } from "./parser.ts";
-import type { Imports, InputCallInfo, Literal } from "./types.ts";
+import type { Imports, InputCallInfo } from "./types.ts";
 
 /** `Input(...)`, or cog's Input under another local name. */
 export function isInputCall(node: Node, imports: Imports): boolean {

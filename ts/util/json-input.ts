@@ -9,19 +9,35 @@ export function readJsonFile(file: string): unknown {
   } catch (err) {
     throw new CognixError({ file, message: `cannot read: ${(err as Error).message}` });
   }
+  return parseJson(text, file);
+}
+
+/**
+ * `text` parsed as JSON. A syntax error names `file` (the input as the user
+ * knows it: a path, `--json`, `<stdin>`) with the line and column where
+ * parsing stopped, then `hint` (what to do about it) when given.
+ */
+export function parseJson(text: string, file: string, hint?: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    const message = (err as Error).message;
-    const pos = /position (\d+)/.exec(message);
-    if (pos?.[1] !== undefined) {
-      const before = text.slice(0, Number(pos[1]));
-      const line = before.split("\n").length;
-      const column = Number(pos[1]) - before.lastIndexOf("\n");
-      throw new CognixError({ file, line, column, message: `invalid JSON: ${message}` });
-    }
-    throw new CognixError({ file, message: `invalid JSON: ${message}` });
+    const message = `invalid JSON: ${(err as Error).message}${hint === undefined ? "" : `; ${hint}`}`;
+    const at = errorIndex((err as Error).message, text);
+    throw new CognixError({ file, ...(at !== undefined ? lineColumn(text, at) : {}), message });
   }
+}
+
+/** Where JSON.parse stopped, when its message says ("at position N") or the input ended early; V8 does not say for an unexpected token. */
+function errorIndex(message: string, text: string): number | undefined {
+  const at = /position (\d+)/.exec(message)?.[1];
+  if (at !== undefined) return Number(at);
+  return /end of JSON input/.test(message) ? text.length : undefined;
+}
+
+/** Line and column (1-based) of character `index` in `text`. */
+function lineColumn(text: string, index: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, index));
+  return { line: before.split("\n").length, column: index - before.lastIndexOf("\n") };
 }
 
 type KeyPath = readonly (string | number)[];

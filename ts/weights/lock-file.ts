@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { CognixError, type Problem } from "../util/errors.ts";
 import { canonicalJson } from "../util/canonical-json.ts";
+import { readJsonFile } from "../util/json-input.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import type { LockedFile, LockedSet, WeightsLock } from "../types/weights-lock.ts";
 
@@ -85,19 +86,7 @@ export function validateLock(data: unknown, file: string): WeightsLock {
 }
 
 export function readLock(file: string): WeightsLock {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new CognixError({ file, message: `cannot read: ${(err as Error).message}` });
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new CognixError({ file, message: `not valid JSON: ${(err as Error).message}` });
-  }
-  return validateLock(data, file);
+  return validateLock(readJsonFile(file), file);
 }
 
 export function readLockIfExists(file: string): WeightsLock | null {

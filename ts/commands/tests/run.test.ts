@@ -141,7 +141,7 @@ describe("cognix run", () => {
     writeFileSync(join(work.dir, "broken.json"), '{\n  "prompt": "x",\n  oops\n}');
     const broken = capture(work.dir, work.env);
     expect(await cognix(["run", "acme/model:1", "--json", "@broken.json"], broken.ctx)).toBe(1);
-    expect(broken.err()).toMatch(/^error: broken\.json:3:3: not valid JSON: /);
+    expect(broken.err()).toMatch(/^error: broken\.json:3:3: invalid JSON: /);
     const both = capture(work.dir, work.env);
     expect(await cognix(["run", "acme/model:1", "--json", "{}", "-i", "a=1"], both.ctx)).toBe(2);
     expect(both.err()).toMatch(/^error: use one of --json or -i\/--input/);
