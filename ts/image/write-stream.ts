@@ -1,21 +1,23 @@
 import { renameSync, rmSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { randomBytes } from "node:crypto";
+import { dirname } from "node:path";
 import type { Writable } from "node:stream";
+import { tempPathBeside } from "../util/atomic-write.ts";
 import { CognixError } from "../util/errors.ts";
 
 /**
  * Writes chunks into `file` via a temporary file beside it: all or nothing.
  * Each chunk is written before the next is asked for, so a source may lend
- * views of buffers it refills (a layer stream's "views").
+ * views of buffers it refills (a layer stream's "views"). Unlike
+ * writeFileAtomic it does not fsync: these are image archives and blobs of
+ * gigabytes, made again from the store should a crash tear one.
  */
 export async function writeChunksAtomic(file: string, chunks: AsyncIterable<Buffer>): Promise<void> {
   const dir = dirname(file);
   if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() !== true) {
     throw new CognixError({ file, message: `cannot write it: ${dir} is not an existing directory` });
   }
-  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
+  const tmp = tempPathBeside(file);
   const fh = await open(tmp, "w", 0o644);
   try {
     for await (const chunk of chunks) {

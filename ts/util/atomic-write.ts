@@ -8,11 +8,7 @@ import { randomBytes } from "node:crypto";
  * A short write (full disk, file size limit) fails and leaves `path` as it was.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): void {
-  const dir = dirname(path);
-  const name = basename(path);
-  removeDeadWritersFiles(dir, name);
-  // The pid in the name lets a later write tell a dead writer's leftover from a live one's file.
-  const tmp = join(dir, `.${name}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
+  const tmp = tempPathBeside(path);
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
   let fd: number | undefined;
   try {
@@ -27,6 +23,19 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
     rmSync(tmp, { force: true });
     throw err;
   }
+}
+
+/**
+ * A new temporary file name beside `path`, for a write that renames it onto
+ * `path`; first removes what writers of `path` that were killed left behind
+ * (an interrupted image write can leave gigabytes).
+ */
+export function tempPathBeside(path: string): string {
+  const dir = dirname(path);
+  const name = basename(path);
+  removeDeadWritersFiles(dir, name);
+  // The pid in the name lets a later write tell a dead writer's leftover from a live one's file.
+  return join(dir, `.${name}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
 }
 
 /** write(2) may take fewer bytes than offered; keep going, and fail rather than stop early. */

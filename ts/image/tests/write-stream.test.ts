@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { writeChunksAtomic, writeChunksTo } from "../write-stream.ts";
@@ -80,5 +81,17 @@ describe("chunk writers", () => {
     }
     await expect(writeChunksAtomic(join(dir, "out.tar"), failing())).rejects.toThrow(/content changed/);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("removes what a killed writer of the same file left, not what a live one is writing", async () => {
+    const dir = join(tmp.dir, "leftovers");
+    mkdirSync(dir);
+    const child = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+    const dead = `.out.tar.${child.stdout}-0123456789ab.tmp`;
+    const live = `.out.tar.${process.ppid}-ba9876543210.tmp`;
+    const other = `.other.tar.${child.stdout}-0123456789ab.tmp`;
+    for (const name of [dead, live, other]) writeFileSync(join(dir, name), "partial");
+    await writeChunksAtomic(join(dir, "out.tar"), lending(2, 10).chunks);
+    expect(readdirSync(dir).sort()).toEqual([other, live, "out.tar"].sort());
   });
 });
