@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { markVerified } from "../registry/verified-stream.ts";
 import { acquireRing, releaseRing, RingConsumer, type RingMemory } from "./chunk-ring.ts";
+import { RingHash } from "./ring-hash.ts";
 import { CognixError } from "../util/errors.ts";
 import { replyError, runOnWorker, type FinalReply } from "./worker-pool.ts";
 import type { DigestedLayer, ImageSpec, LayerSpec } from "./spec-types.ts";
@@ -18,16 +18,10 @@ export interface LayerDigest extends DigestResult {
 /** Hashes a ring on this thread (otherwise idle while layers are digested), as a hash worker would. */
 async function hashHere(ring: RingMemory, onBytes?: (n: number) => void): Promise<FinalReply> {
   const consumer = new RingConsumer(ring);
-  const h = createHash("sha256");
-  let size = 0;
+  const hasher = new RingHash(consumer, (n) => onBytes?.(n));
   for (;;) {
-    const item = await consumer.next();
-    if (item.kind === "failed") return { id: 0, op: "hashed", failed: true, diffId: "", size };
-    if (item.kind === "end") return { id: 0, op: "hashed", failed: false, diffId: `sha256:${h.digest("hex")}`, size };
-    h.update(item.bytes);
-    size += item.bytes.length;
-    consumer.release();
-    onBytes?.(item.bytes.length);
+    const done = hasher.step(await consumer.next());
+    if (done !== undefined) return { id: 0, op: "hashed", ...done };
   }
 }
 

@@ -10,6 +10,7 @@ import { parentPort } from "node:worker_threads";
 import { CognixError } from "../util/errors.ts";
 import { RingAborted, RingConsumer, RingProducer } from "./chunk-ring.ts";
 import { collectLayerEntries } from "./layer-entries.ts";
+import { RingHash } from "./ring-hash.ts";
 import { writeLayerTar, type SlotSink } from "./tar-writer.ts";
 import type { WorkerJob, WorkerReply } from "./layer-worker-protocol.ts";
 
@@ -90,20 +91,14 @@ function produce(job: Extract<WorkerJob, { op: "produce" }>, reply: (r: WorkerRe
 
 function hash(job: Extract<WorkerJob, { op: "hash" }>, reply: (r: WorkerReply) => void): void {
   const consumer = new RingConsumer(job.ring, job.reader ?? 0);
-  const h = createHash("sha256");
   const progress = new ProgressBatches((bytes) => reply({ id: job.id, op: "progress", bytes }));
-  let size = 0;
+  const hasher = new RingHash(consumer, (n) => progress.add(n));
   for (;;) {
-    const item = consumer.nextSync();
-    if (item.kind === "failed") return reply({ id: job.id, op: "hashed", failed: true, diffId: "", size });
-    if (item.kind === "end") break;
-    h.update(item.bytes);
-    size += item.bytes.length;
-    consumer.release();
-    progress.add(item.bytes.length);
+    const done = hasher.step(consumer.nextSync());
+    if (done === undefined) continue;
+    if (!done.failed) progress.flush();
+    return reply({ id: job.id, op: "hashed", ...done });
   }
-  progress.flush();
-  reply({ id: job.id, op: "hashed", failed: false, diffId: `sha256:${h.digest("hex")}`, size });
 }
 
 const port = parentPort;
