@@ -165,9 +165,9 @@ function releaseSlot(): void {
 
 /**
  * Every block's output is a new buffer that dies once written: collected
- * every 32 MiB of them, over all streams. Measured on a 1 GiB push, this
- * took the peak RSS from 215 to 184 MiB on Node 24 and from 160 to 152 MiB
- * on Node 20, in the same time within the noise.
+ * every 32 MiB of them, over all streams. Measured on pushes of 1 and 2 GiB,
+ * this took the peak RSS from 213–230 to 175–184 MiB on Node 24 and from
+ * 155–165 to 148–153 MiB on Node 20, in the same time within the noise.
  */
 const garbage = new GarbagePacer(32 * 1024 * 1024);
 
