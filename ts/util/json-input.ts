@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { CognixError } from "./errors.ts";
+import { jsonSyntaxErrorIndex } from "./json-syntax.ts";
 
 /** Reads and parses a JSON file; syntax errors name the line and column. */
 export function readJsonFile(file: string): unknown {
@@ -27,11 +28,10 @@ export function parseJson(text: string, file: string, hint?: string): unknown {
   }
 }
 
-/** Where JSON.parse stopped, when its message says ("at position N") or the input ended early; V8 does not say for an unexpected token. */
+/** Where JSON.parse stopped: as its message says ("at position N"), else found again (V8 does not say for an unexpected token). */
 function errorIndex(message: string, text: string): number | undefined {
   const at = /position (\d+)/.exec(message)?.[1];
-  if (at !== undefined) return Number(at);
-  return /end of JSON input/.test(message) ? text.length : undefined;
+  return at !== undefined ? Number(at) : jsonSyntaxErrorIndex(text);
 }
 
 /** Line and column (1-based) of character `index` in `text`. */

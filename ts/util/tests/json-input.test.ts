@@ -24,4 +24,8 @@ describe("parseJson", () => {
   it("points at the end of input that ends too soon", () => {
     expect(() => parseJson('{\n  "a": ', "--json")).toThrow(/^--json:2:8: invalid JSON: Unexpected end of JSON input$/);
   });
+
+  it("finds the line and column where V8 does not say", () => {
+    expect(() => parseJson("[1,\n 2,,]", "--json")).toThrow(/^--json:2:4: invalid JSON: Unexpected token/);
+  });
 });
