@@ -98,7 +98,7 @@ export function generate(dir: string): Generated {
     ...input.warnings.map(formatProblem),
     ...req.indexUrls.map((u) => formatProblem({ ...u.loc, message: "--index-url is used as an extra index beside PyPI" })),
     ...req.warnings,
-    ...resolved.warnings,
+    ...resolved.warnings.map(formatProblem),
     ...aptWarnings,
   ];
   const [mainFile, ...included] = req.files;

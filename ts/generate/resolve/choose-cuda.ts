@@ -24,7 +24,7 @@ export interface CudaChoice {
  * TensorFlow's or the newest for that CUDA. Returns null when a problem was
  * recorded.
  */
-export function chooseCuda(input: CudaInput, problems: Problem[], warnings: string[]): CudaChoice | null {
+export function chooseCuda(input: CudaInput, problems: Problem[], warnings: Problem[]): CudaChoice | null {
   const start = problems.length;
   let cuda = input.cuda?.value.trim() || undefined;
   let cudnn = input.cudnn?.value.trim() || undefined;
@@ -60,7 +60,7 @@ export function chooseCuda(input: CudaInput, problems: Problem[], warnings: stri
     const tfVersion = tensorflow.version;
     const match = findTensorflow(tfVersion);
     if (match?.bySeries) {
-      warnings.push(`tensorflow ${tfVersion} is not in Cog's table; using CUDA ${match.build.cuda} and cuDNN ${match.build.cudnn} of tensorflow ${match.build.version}, the same minor series`);
+      warnings.push({ ...tensorflow.loc, message: `tensorflow ${tfVersion} is not in Cog's table; using CUDA ${match.build.cuda} and cuDNN ${match.build.cudnn} of tensorflow ${match.build.version}, the same minor series` });
     }
     if (cuda === undefined) {
       if (match === null) {
@@ -75,7 +75,7 @@ export function chooseCuda(input: CudaInput, problems: Problem[], warnings: stri
       if (parseVersion(match.build.cuda)?.major !== parseVersion(cuda)?.major) {
         problems.push({ ...cudaLoc, message: `TensorFlow ${tfVersion} is incompatible with CUDA ${cuda}: TensorFlow ${tfVersion} requires CUDA ${match.build.cuda}` });
       } else {
-        warnings.push(`Cog doesn't know if CUDA ${cuda} is compatible with TensorFlow ${tfVersion}. This might cause CUDA problems. Try ${match.build.cuda} instead?`);
+        warnings.push({ ...cudaLoc, message: `Cog doesn't know if CUDA ${cuda} is compatible with TensorFlow ${tfVersion}. This might cause CUDA problems. Try ${match.build.cuda} instead?` });
       }
     }
     if (cudnn === undefined) {
@@ -100,16 +100,16 @@ export function chooseCuda(input: CudaInput, problems: Problem[], warnings: stri
       cuda = latest;
       const local = cudaFromLocal(torch.version);
       if (local !== null && local !== cuda) {
-        warnings.push(`${torch.text}: there is no known cu${local.replace(".", "")} build of torch ${torch.version.split("+")[0]}; using CUDA ${cuda}`);
+        warnings.push({ ...torch.loc, message: `${torch.text}: there is no known cu${local.replace(".", "")} build of torch ${torch.version.split("+")[0]}; using CUDA ${cuda}` });
       }
     } else if (!torchCudas.some((c) => equalMinor(c, cuda!))) {
       const hint = torchCudas.length > 0 ? ` Try ${torchCudas[torchCudas.length - 1]} instead?` : "";
-      warnings.push(`Cog doesn't know if CUDA ${cuda} is compatible with PyTorch ${torch.version}. This might cause CUDA problems.${hint}`);
+      warnings.push({ ...cudaLoc, message: `Cog doesn't know if CUDA ${cuda} is compatible with PyTorch ${torch.version}. This might cause CUDA problems.${hint}` });
     }
   } else if (cuda === undefined) {
     cuda = DEFAULT_CUDA;
     if (tensorflow !== null) {
-      warnings.push(`${tensorflow.text}: tensorflow is not pinned, so CUDA ${DEFAULT_CUDA} is used; pin it (e.g. tensorflow==2.15.0) to get the CUDA it needs`);
+      warnings.push({ ...tensorflow.loc, message: `${tensorflow.text}: tensorflow is not pinned, so CUDA ${DEFAULT_CUDA} is used; pin it (e.g. tensorflow==2.15.0) to get the CUDA it needs` });
     }
   }
 
@@ -123,7 +123,7 @@ export function chooseCuda(input: CudaInput, problems: Problem[], warnings: stri
     cudnn = latest;
   } else if (input.cudnn === undefined && !compatibleCudnns(cuda).includes(cudnn)) {
     // A pair taken from TensorFlow's table that Cog has no base image for (e.g. 12.3 with cuDNN 8).
-    warnings.push(`Cog has no CUDA ${cuda} base image with cuDNN ${cudnn}; cog build would stop there, cognix uses CUDA ${cuda} with cuDNN ${cudnn} as TensorFlow needs`);
+    warnings.push({ ...tensorflow?.loc, message: `Cog has no CUDA ${cuda} base image with cuDNN ${cudnn}; cog build would stop there, cognix uses CUDA ${cuda} with cuDNN ${cudnn} as TensorFlow needs` });
   } else if (input.cuda === undefined && input.cudnn !== undefined && !compatibleCudnns(cuda).includes(cudnn)) {
     problems.push({ ...cudnnLoc, message: incompatible(cuda, cudnn) });
     return null;

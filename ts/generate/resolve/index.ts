@@ -16,7 +16,7 @@ export type { Requirement, Resolved, ResolveInput } from "./types.ts";
  */
 export function resolve(input: ResolveInput): Resolved {
   const problems: Problem[] = [];
-  const warnings: string[] = [];
+  const warnings: Problem[] = [];
 
   const py = pythonMinor(input.pythonVersion, input.pythonVersionLoc);
   const python = typeof py === "string" ? py : null;
@@ -38,9 +38,7 @@ export function resolve(input: ResolveInput): Resolved {
   } else {
     const bad = input.cuda === undefined ? null : cudaValueProblem(input.cuda.value.trim());
     if (bad !== null && input.cuda) problems.push({ ...input.cuda.loc, message: bad });
-    if (input.cuda !== undefined || input.cudnn !== undefined) {
-      warnings.push("build.cuda and build.cudnn have no effect unless build.gpu is true");
-    }
+    // That the keys are ignored is said where cog.yaml is read (read-config.ts), at the key.
   }
 
   const rewritten = rewriteRequirements({ requirements: input.requirements, gpu: input.gpu, cuda, python, torch }, problems, warnings);
@@ -56,10 +54,10 @@ export function resolve(input: ResolveInput): Resolved {
     if (match !== null && python !== null && !match.build.pythons.includes(python)) {
       const message = `${tensorflow.text}: tensorflow ${match.build.version} has no wheels for Python ${python} (it has Python ${pythonRange(match.build.pythons)}); use a python_version it supports or another tensorflow`;
       if (tensorflow.kind === "exact") problems.push({ ...tensorflow.loc, message });
-      else warnings.push(message);
+      else warnings.push({ ...tensorflow.loc, message });
     }
     if (tensorflow.kind === "range") {
-      warnings.push(`${tensorflow.text}: a range, so uv.lock decides which tensorflow is installed; pin an exact version for a CUDA that is known to match`);
+      warnings.push({ ...tensorflow.loc, message: `${tensorflow.text}: a range, so uv.lock decides which tensorflow is installed; pin an exact version for a CUDA that is known to match` });
     }
   }
 

@@ -63,7 +63,7 @@ function rewriteLine(req: Requirement, input: RewriteInput): Line {
  * CUDA builds then match the image's. With no such index they come from PyPI,
  * as do exact pins the table lacks, direct URLs and lines naming their own index.
  */
-export function rewriteRequirements(input: RewriteInput, problems: Problem[], warnings: string[]): Rewritten {
+export function rewriteRequirements(input: RewriteInput, problems: Problem[], warnings: Problem[]): Rewritten {
   const lines = input.requirements.map((req) => rewriteLine(req, input));
   const indexes = new Map<string, { name: string; url: string; packages: string[] }>();
   const route = (pkg: string, variant: TorchVariant): void => {
@@ -116,27 +116,27 @@ function ownIndexVariant(url: string): { variant: string; indexUrl: null } {
 }
 
 /** Warnings and problems about the first torch requirement. */
-function checkTorch(input: RewriteInput, pin: FrameworkPin, choice: TorchChoice | null, followed: TorchVariant | null, problems: Problem[], warnings: string[]): void {
+function checkTorch(input: RewriteInput, pin: FrameworkPin, choice: TorchChoice | null, followed: TorchVariant | null, problems: Problem[], warnings: Problem[]): void {
   const example = newestTorch(input.python ?? undefined)?.torch ?? "2.5.1";
   const follows = followed === null ? "" : ` It follows torchvision to ${followed.indexUrl} so their CUDA builds match.`;
   if (pin.ownIndex !== null) return;
   if (pin.kind === "none") {
     // A GPU build refuses it while choosing CUDA.
     if (!input.gpu) {
-      warnings.push(`${pin.text}: torch is not pinned, so it comes from PyPI as in Cog and uv.lock decides its version.${follows} Pin it exactly (e.g. torch==${example}) for a reproducible build${followed === null ? " and the CPU build from PyTorch's index" : ""}`);
+      warnings.push({ ...pin.loc, message: `${pin.text}: torch is not pinned, so it comes from PyPI as in Cog and uv.lock decides its version.${follows} Pin it exactly (e.g. torch==${example}) for a reproducible build${followed === null ? " and the CPU build from PyTorch's index" : ""}` });
     }
     return;
   }
   if (pin.kind === "range") {
     const cudaFrom = input.gpu && input.cuda ? ` CUDA ${input.cuda.version} goes with torch ${pin.version}, the first version it names.` : "";
-    warnings.push(`${pin.text}: a range, so torch comes from PyPI as in Cog and uv.lock decides which one is installed.${cudaFrom}${follows} Pin an exact version (torch==X.Y.Z) so CUDA and torch match for certain`);
+    warnings.push({ ...pin.loc, message: `${pin.text}: a range, so torch comes from PyPI as in Cog and uv.lock decides which one is installed.${cudaFrom}${follows} Pin an exact version (torch==X.Y.Z) so CUDA and torch match for certain` });
     return;
   }
   if (!input.gpu && pin.version.includes("+") && !pin.version.endsWith("+cpu")) {
-    warnings.push(`${pin.text}: a CUDA build of torch on a CPU-only image; installing the CPU build instead`);
+    warnings.push({ ...pin.loc, message: `${pin.text}: a CUDA build of torch on a CPU-only image; installing the CPU build instead` });
   }
   if (choice === null) {
-    if (pin.parsed.url === null) warnings.push(`${pin.text}: no known ${input.gpu ? "CUDA" : "CPU"} build of torch ${stripLocal(pin.version)} in Cog's table; it is taken from PyPI as written`);
+    if (pin.parsed.url === null) warnings.push({ ...pin.loc, message: `${pin.text}: no known ${input.gpu ? "CUDA" : "CPU"} build of torch ${stripLocal(pin.version)} in Cog's table; it is taken from PyPI as written` });
     return;
   }
   const python = input.python;
@@ -150,18 +150,18 @@ function checkTorch(input: RewriteInput, pin: FrameworkPin, choice: TorchChoice 
 }
 
 /** torchvision and torchaudio pins that do not go with the pinned torch, or have no build for the CUDA. */
-function checkCompanions(lines: readonly Line[], input: RewriteInput, torchChoice: TorchChoice | null, warnings: string[]): void {
+function checkCompanions(lines: readonly Line[], input: RewriteInput, torchChoice: TorchChoice | null, warnings: Problem[]): void {
   const release = input.torch?.kind === "exact" ? (torchChoice?.release ?? null) : null;
   for (const line of lines) {
     if (line.pin === null || line.pin.kind !== "exact" || line.pin.parsed.url !== null) continue;
     if (line.name === "torchvision") {
       if (line.choice === null && input.gpu && input.cuda && line.pin.ownIndex === null) {
-        warnings.push(`Cog doesn't know if CUDA ${input.cuda.version} is compatible with torchvision ${line.pin.version}. This might cause CUDA problems.`);
+        warnings.push({ ...line.pin.loc, message: `Cog doesn't know if CUDA ${input.cuda.version} is compatible with torchvision ${line.pin.version}. This might cause CUDA problems.` });
       } else if (line.choice !== null && release !== null && line.choice.release.torchvision !== release.torchvision) {
-        warnings.push(`${line.pin.text}: torch ${release.torch} goes with torchvision ${release.torchvision}`);
+        warnings.push({ ...line.pin.loc, message: `${line.pin.text}: torch ${release.torch} goes with torchvision ${release.torchvision}` });
       }
     } else if (line.name === "torchaudio" && release !== null && stripLocal(line.pin.version) !== release.torchaudio) {
-      warnings.push(`${line.pin.text}: torch ${release.torch} goes with torchaudio ${release.torchaudio}`);
+      warnings.push({ ...line.pin.loc, message: `${line.pin.text}: torch ${release.torch} goes with torchaudio ${release.torchaudio}` });
     }
   }
 }

@@ -1,5 +1,5 @@
 import { parseRequirement } from "../../python/pep508.ts";
-import { formatProblem, type Location, type Problem } from "../../util/errors.ts";
+import type { Location, Problem } from "../../util/errors.ts";
 import { COG_MINIMUM_PYTHON } from "./python.ts";
 import { compareVersions } from "./version.ts";
 
@@ -19,7 +19,7 @@ const PEP440 = /^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$/;
 export interface SdkChoice {
   /** The exact SDK to install, or null for the newest cog and coglet (uv.lock pins them). */
   version: string | null;
-  warnings: string[];
+  warnings: Problem[];
 }
 
 /** MAJOR.MINOR.PATCH of a version, as Cog compares SDK versions (pre-release suffixes ignored). */
@@ -52,18 +52,16 @@ export function resolveSdk(
   python: { version: string | null; loc: Location },
   requirements: readonly { text: string; loc: Location }[],
 ): SdkChoice | Problem {
-  const warnings: string[] = [];
+  const warnings: Problem[] = [];
   let version: string | null;
   if (value === undefined) {
     version = null;
     if (python.version !== null && compareVersions(python.version, COGLET_PYTHON) < 0) {
       version = LAST_LEGACY_SDK;
-      warnings.push(
-        formatProblem({
-          ...python.loc,
-          message: `current Cog needs Python ${COGLET_PYTHON} or newer, so cognix installs cog ${LAST_LEGACY_SDK}, the last SDK that runs on Python ${python.version} (served by its own Python server, not coglet); use Python ${COGLET_PYTHON}+ for the current SDK`,
-        }),
-      );
+      warnings.push({
+        ...python.loc,
+        message: `current Cog needs Python ${COGLET_PYTHON} or newer, so cognix installs cog ${LAST_LEGACY_SDK}, the last SDK that runs on Python ${python.version} (served by its own Python server, not coglet); use Python ${COGLET_PYTHON}+ for the current SDK`,
+      });
     }
   } else {
     const v = value.value.trim();
@@ -86,8 +84,8 @@ export function resolveSdk(
 }
 
 /** cog and coglet in the requirements are replaced by the SDK chosen here, as Cog replaces them. */
-function managedRequirementWarnings(requirements: readonly { text: string; loc: Location }[], version: string | null): string[] {
-  const out: string[] = [];
+function managedRequirementWarnings(requirements: readonly { text: string; loc: Location }[], version: string | null): Problem[] {
+  const out: Problem[] = [];
   for (const r of requirements) {
     const name = parseRequirement(r.text)?.name;
     if (name !== "cog" && name !== "coglet") continue;
@@ -96,7 +94,7 @@ function managedRequirementWarnings(requirements: readonly { text: string; loc: 
     else if (version === null) instead = "overriding with the newest coglet from PyPI";
     else if (servedByCoglet(version)) instead = `overriding with the coglet cog ${version} requires`;
     else instead = `removing it: cog ${version} serves predictions with its own Python server`;
-    out.push(formatProblem({ ...r.loc, message: `'${r.text}' found in requirements — ${instead}. Remove it from requirements and use build.sdk_version in cog.yaml to control the version` }));
+    out.push({ ...r.loc, message: `'${r.text}' found in requirements — ${instead}. Remove it from requirements and use build.sdk_version in cog.yaml to control the version` });
   }
   return out;
 }

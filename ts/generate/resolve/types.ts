@@ -1,4 +1,4 @@
-import type { Location } from "../../util/errors.ts";
+import type { Location, Problem } from "../../util/errors.ts";
 
 /** One normalized requirement line and where it came from. */
 export interface Requirement {
@@ -33,5 +33,6 @@ export interface Resolved {
   indexes: { name: string; url: string; packages: string[] }[];
   /** The exact cog SDK, or null for the newest cog and coglet. */
   cogSdkVersion: string | null;
-  warnings: string[];
+  /** Each where the line or key it is about was written. */
+  warnings: Problem[];
 }

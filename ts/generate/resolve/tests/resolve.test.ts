@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CognixError } from "../../../util/errors.ts";
+import { CognixError, formatProblem, type Problem } from "../../../util/errors.ts";
 import { resolve, type ResolveInput } from "../index.ts";
 
 /** Requirements as lines of requirements.txt, line numbers from 1. */
@@ -12,6 +12,8 @@ function input(gpu: boolean, python: string, lines: string[], extra: Partial<Res
     ...extra,
   };
 }
+/** Warnings as the CLI prints them, one per line, each with where it points. */
+const shown = (warnings: readonly Problem[]): string => warnings.map(formatProblem).join("\n");
 const at = (line: number, value: string, key: string) => ({ value, loc: { file: "cog.yaml", line, column: 9, path: ["build", key] } });
 
 function failure(i: ResolveInput): CognixError {
@@ -55,7 +57,7 @@ describe("torch on GPU (Cog's TestValidateAndCompleteCUDAForSelectedTorch)", () 
   it("a +cuXYZ suffix with no such build falls back to the highest CUDA, with a warning", () => {
     const out = resolve(input(true, "3.10", ["torch==2.1.0+cu117"]));
     expect(out.cuda?.version).toBe("12.1");
-    expect(out.warnings.join("\n")).toMatch(/no known cu117 build of torch 2\.1\.0/);
+    expect(shown(out.warnings)).toMatch(/no known cu117 build of torch 2\.1\.0/);
   });
 
   it("torch==2.1 takes the newest 2.1.x on the highest CUDA, as Cog does", () => {
@@ -67,8 +69,8 @@ describe("torch on GPU (Cog's TestValidateAndCompleteCUDAForSelectedTorch)", () 
   it("a pinned cuda with no wheel for it warns and takes torch from PyPI", () => {
     const out = resolve(input(true, "3.11", ["torch==2.6.0"], { cuda: at(5, "11.7", "cuda") }));
     expect(out.torch).toMatchObject({ variant: "pypi", indexUrl: null });
-    expect(out.warnings.join("\n")).toContain("Cog doesn't know if CUDA 11.7 is compatible with PyTorch 2.6.0");
-    expect(out.warnings.join("\n")).toContain("Try 12.6 instead?");
+    expect(shown(out.warnings)).toContain("Cog doesn't know if CUDA 11.7 is compatible with PyTorch 2.6.0");
+    expect(shown(out.warnings)).toContain("Try 12.6 instead?");
   });
 
   it("a pinned cuda between builds takes the highest one below it", () => {
@@ -88,7 +90,7 @@ describe("torch on GPU (Cog's TestValidateAndCompleteCUDAForSelectedTorch)", () 
     expect(out.requirements).toEqual(["torch>=2.1,<2.6", "torchvision"]);
     expect(out.indexes).toEqual([]);
     expect(out.torch).toEqual({ version: "2.1", torchvision: null, torchaudio: null, variant: "pypi", indexUrl: null });
-    expect(out.warnings.join("\n")).toMatch(/torch>=2\.1,<2\.6: a range, so torch comes from PyPI as in Cog .*CUDA 12\.1 goes with torch 2\.1, the first version it names.*Pin an exact version/s);
+    expect(shown(out.warnings)).toMatch(/torch>=2\.1,<2\.6: a range, so torch comes from PyPI as in Cog .*CUDA 12\.1 goes with torch 2\.1, the first version it names.*Pin an exact version/s);
   });
 
   it("a range with build.cuda never goes to the index of another CUDA (its lowest version's cu118)", () => {
@@ -114,14 +116,14 @@ describe("torch on GPU (Cog's TestValidateAndCompleteCUDAForSelectedTorch)", () 
     const out = resolve(input(true, "3.11", ["torch>=2.0", "torchvision==0.18.1", "torchaudio"], { cuda: at(5, "12.1", "cuda") }));
     expect(out.indexes).toEqual([{ name: "pytorch-cu121", url: "https://download.pytorch.org/whl/cu121", packages: ["torch", "torchvision", "torchaudio"] }]);
     expect(out.torch).toMatchObject({ version: "2.0", variant: "cu121", indexUrl: "https://download.pytorch.org/whl/cu121" });
-    expect(out.warnings.join("\n")).toContain("It follows torchvision to https://download.pytorch.org/whl/cu121 so their CUDA builds match");
+    expect(shown(out.warnings)).toContain("It follows torchvision to https://download.pytorch.org/whl/cu121 so their CUDA builds match");
   });
 
   it("an exact pin the table lacks for the image's CUDA comes from PyPI as written", () => {
     const out = resolve(input(true, "3.11", ["torch==2.6.0", "torchaudio==2.6.0"], { cuda: at(5, "11.7", "cuda") }));
     expect(out.requirements).toEqual(["torch==2.6.0", "torchaudio==2.6.0"]);
     expect(out.indexes).toEqual([]);
-    expect(out.warnings.join("\n")).toContain("torch==2.6.0: no known CUDA build of torch 2.6.0 in Cog's table; it is taken from PyPI as written");
+    expect(shown(out.warnings)).toContain("torch==2.6.0: no known CUDA build of torch 2.6.0 in Cog's table; it is taken from PyPI as written");
   });
 
   it("a line naming its own index (--extra-index-url=URL) keeps its version and leaves the table alone", () => {
@@ -156,7 +158,7 @@ describe("TensorFlow", () => {
   it("a patch release of a known series uses that series' CUDA, with a warning", () => {
     const out = resolve(input(true, "3.10", ["tensorflow==2.13.1"]));
     expect(out.cuda).toEqual({ version: "11.8", cudnn: "8" });
-    expect(out.warnings.join("\n")).toContain("same minor series");
+    expect(shown(out.warnings)).toContain("same minor series");
   });
 
   it("an unknown TensorFlow needs build.cuda", () => {
@@ -209,10 +211,15 @@ describe("CUDA defaults and checks", () => {
     expect(err.message).toBe("cog.yaml:6:9: build.cudnn: CUDA 11.8 is incompatible with CuDNN 9: compatible CuDNN versions are: 8");
   });
 
-  it("CPU builds have no CUDA and warn about a cuda key", () => {
+  it("CPU builds have no CUDA (reading cog.yaml warns once about the key)", () => {
     const out = resolve(input(false, "3.12", [], { cuda: at(5, "12.1", "cuda") }));
     expect(out.cuda).toBeNull();
-    expect(out.warnings).toEqual(["build.cuda and build.cudnn have no effect unless build.gpu is true"]);
+    expect(out.warnings).toEqual([]);
+  });
+
+  it("points each warning at the requirement it is about", () => {
+    const out = resolve(input(true, "3.11", ["numpy==1.26.4", "torch>=2.1,<2.6"], { cuda: at(5, "12.1", "cuda") }));
+    expect(shown(out.warnings)).toMatch(/^requirements\.txt:2: torch>=2\.1,<2\.6: a range, so torch comes from PyPI/);
   });
 
   it("refuses Python 3.9 at python_version, naming both ways out, unless the flake gives an interpreter", () => {
@@ -317,21 +324,21 @@ describe("CPU builds", () => {
       expect(out.torch).toMatchObject({ variant: "pypi", indexUrl: null });
       expect(out.indexes).toEqual([]);
     }
-    expect(resolve(input(false, "3.12", ["torch"])).warnings.join("\n")).toContain("torch: torch is not pinned, so it comes from PyPI as in Cog");
+    expect(shown(resolve(input(false, "3.12", ["torch"])).warnings)).toContain("torch: torch is not pinned, so it comes from PyPI as in Cog");
   });
 
   it("route only versions the table spells exactly (torch==2.1 is not 2.1.0) to /whl/cpu", () => {
     expect(resolve(input(false, "3.11", ["torch==2.1.0"])).torch).toMatchObject({ variant: "cpu" });
     const out = resolve(input(false, "3.11", ["torch==2.1"]));
     expect(out.torch).toMatchObject({ version: "2.1", variant: "pypi", indexUrl: null });
-    expect(out.warnings.join("\n")).toContain("no known CPU build of torch 2.1 in Cog's table");
+    expect(shown(out.warnings)).toContain("no known CPU build of torch 2.1 in Cog's table");
   });
 
   it("install the CPU build for a +cuXYZ pin, with a warning", () => {
     const out = resolve(input(false, "3.10", ["torch==2.1.0+cu121"]));
     expect(out.requirements).toEqual(["torch==2.1.0"]);
     expect(out.torch?.variant).toBe("cpu");
-    expect(out.warnings.join("\n")).toContain("CPU build instead");
+    expect(shown(out.warnings)).toContain("CPU build instead");
   });
 
   it("leave TensorFlow as written", () => {

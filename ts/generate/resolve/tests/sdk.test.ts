@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Problem } from "../../../util/errors.ts";
+import { formatProblem, type Problem } from "../../../util/errors.ts";
 import { choosesCoglet, LAST_LEGACY_SDK, resolveSdk, servedByCoglet, type SdkChoice } from "../sdk.ts";
 
 const pythonAt = (version: string | null) => ({ version, loc: { file: "cog.yaml", line: 3, column: 19, path: ["build", "python_version"] } });
@@ -24,7 +24,7 @@ describe("resolveSdk", () => {
   it("gives a Python current Cog refuses the last 0.16 SDK, saying so at python_version", () => {
     const r = choice(resolveSdk(undefined, pythonAt("3.9"), []));
     expect(r.version).toBe(LAST_LEGACY_SDK);
-    expect(r.warnings).toEqual([
+    expect(r.warnings.map(formatProblem)).toEqual([
       "cog.yaml:3:19: build.python_version: current Cog needs Python 3.10 or newer, so cognix installs cog 0.16.12, the last SDK that runs on Python 3.9 (served by its own Python server, not coglet); use Python 3.10+ for the current SDK",
     ]);
   });
@@ -49,15 +49,15 @@ describe("resolveSdk", () => {
 
   it("replaces cog and coglet in the requirements, saying with what, at their lines", () => {
     const lines = reqs("numpy==1.26.4", "cog==0.9.0", "coglet>=0.1");
-    expect(choice(resolveSdk(undefined, pythonAt("3.11"), lines)).warnings).toEqual([
+    expect(choice(resolveSdk(undefined, pythonAt("3.11"), lines)).warnings.map(formatProblem)).toEqual([
       "requirements.txt:2: 'cog==0.9.0' found in requirements — overriding with the newest cog from PyPI. Remove it from requirements and use build.sdk_version in cog.yaml to control the version",
       "requirements.txt:3: 'coglet>=0.1' found in requirements — overriding with the newest coglet from PyPI. Remove it from requirements and use build.sdk_version in cog.yaml to control the version",
     ]);
-    expect(choice(resolveSdk(pin("0.20.0"), pythonAt("3.11"), lines)).warnings.map((w) => w.split(" — ")[1]?.split(".")[0])).toEqual([
+    expect(choice(resolveSdk(pin("0.20.0"), pythonAt("3.11"), lines)).warnings.map((w) => w.message.split(" — ")[1]?.split(".")[0])).toEqual([
       "overriding with cog==0",
       "overriding with the coglet cog 0",
     ]);
-    expect(choice(resolveSdk(pin("0.16.12"), pythonAt("3.11"), lines)).warnings[1]).toContain("removing it: cog 0.16.12 serves predictions with its own Python server");
+    expect(choice(resolveSdk(pin("0.16.12"), pythonAt("3.11"), lines)).warnings[1]?.message).toContain("removing it: cog 0.16.12 serves predictions with its own Python server");
   });
 });
 

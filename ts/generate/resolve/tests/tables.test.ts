@@ -84,7 +84,7 @@ describe.skipIf(missing)("resolution against Cog's tables", () => {
         expect(out.torch?.variant, `${v} on ${cuda}`).toBe(w ? (o.url(w)?.split("/").pop() ?? "pypi") : "pypi");
         // Cog warns when no wheel was built for exactly this CUDA minor.
         const exact = o.rows.some((r) => r.CUDA === cuda && r.Torch.split("+")[0] === v);
-        expect(out.warnings.some((m) => m.includes("Cog doesn't know if CUDA")), `${v} on ${cuda}`).toBe(!exact);
+        expect(out.warnings.some((m) => m.message.includes("Cog doesn't know if CUDA")), `${v} on ${cuda}`).toBe(!exact);
       }
     }
   });
