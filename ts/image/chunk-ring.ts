@@ -40,7 +40,10 @@ export interface RingMemory {
   slotSize: number;
 }
 
-export function createRing(slots = 32, slotSize = 256 * 1024): RingMemory {
+/** Slots of a ring when its user names no size: 8 MiB in all. */
+const DEFAULT_SLOTS = 32;
+
+export function createRing(slots = DEFAULT_SLOTS, slotSize = 256 * 1024): RingMemory {
   return {
     data: new SharedArrayBuffer(slots * slotSize),
     control: new SharedArrayBuffer((LENGTHS + slots) * 4),
@@ -57,7 +60,7 @@ const free: RingMemory[] = [];
 const MAX_FREE = 8;
 
 /** A ring of `slots` with its counters at zero, for one or two readers (each sees every slot), from the free list when one is there. */
-export function acquireRing(readers: 1 | 2 = 1, slots = 32): RingMemory {
+export function acquireRing(readers: 1 | 2 = 1, slots = DEFAULT_SLOTS): RingMemory {
   const i = free.findIndex((r) => r.slots === slots);
   const ring = i >= 0 ? free.splice(i, 1)[0]! : createRing(slots);
   const ctl = new Int32Array(ring.control);
