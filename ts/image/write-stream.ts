@@ -2,7 +2,7 @@ import { renameSync, rmSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Writable } from "node:stream";
-import { tempPathBeside } from "../util/atomic-write.ts";
+import { shortWrite, tempPathBeside } from "../util/atomic-write.ts";
 import { CognixError } from "../util/errors.ts";
 
 /**
@@ -21,7 +21,11 @@ export async function writeChunksAtomic(file: string, chunks: AsyncIterable<Buff
   const fh = await open(tmp, "w", 0o644);
   try {
     for await (const chunk of chunks) {
-      for (let off = 0; off < chunk.length; ) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
+      for (let off = 0; off < chunk.length; ) {
+        const { bytesWritten } = await fh.write(chunk, off, chunk.length - off);
+        if (bytesWritten <= 0) throw shortWrite(file, off, chunk.length);
+        off += bytesWritten;
+      }
     }
     await fh.close();
     renameSync(tmp, file);

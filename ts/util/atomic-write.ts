@@ -43,9 +43,14 @@ function writeAll(fd: number, bytes: Uint8Array, path: string): void {
   let off = 0;
   while (off < bytes.length) {
     const n = writeSync(fd, bytes, off, bytes.length - off);
-    if (n <= 0) throw Object.assign(new Error(`${path}: the disk took ${off} of ${bytes.length} bytes`), { code: "ENOSPC" });
+    if (n <= 0) throw shortWrite(path, off, bytes.length);
     off += n;
   }
+}
+
+/** A write(2) that took nothing: the disk is full or the file at its size limit. */
+export function shortWrite(path: string, took: number, of: number): Error {
+  return Object.assign(new Error(`${path}: the disk took ${took} of ${of} bytes`), { code: "ENOSPC" });
 }
 
 /** Temporary files of `name` whose writer was killed before it could clean up. */
