@@ -1,6 +1,7 @@
 import { archiveChunks, type ArchiveItem } from "./archive-tar.ts";
-import { hexOf, imageConfigBlob, digestedLayers } from "./oci-image.ts";
-import { layerChunks, type Handover } from "./layer-source.ts";
+import { hexOf, imageConfigBlob, digestedLayers, uniqueLayers } from "./oci-image.ts";
+import { ArchiveLayers } from "./archive-layers.ts";
+import type { Handover } from "./layer-source.ts";
 import type { ImageSpec } from "./spec-types.ts";
 import { sortKeys } from "../util/canonical-json.ts";
 
@@ -14,11 +15,10 @@ export function dockerArchiveChunks(spec: ImageSpec, repoTag: string, onLayer?: 
   const config = imageConfigBlob(spec);
   const layers = digestedLayers(spec);
   const items: ArchiveItem[] = [];
-  const written = new Set<string>();
-  for (const layer of layers) {
+  const streamed = uniqueLayers(layers);
+  const layerStreams = new ArchiveLayers(spec, streamed);
+  for (const [index, layer] of streamed.entries()) {
     const dir = hexOf(layer.diffId);
-    if (written.has(dir)) continue;
-    written.add(dir);
     items.push({ name: dir, type: "dir" });
     items.push({
       name: `${dir}/layer.tar`,
@@ -26,7 +26,7 @@ export function dockerArchiveChunks(spec: ImageSpec, repoTag: string, onLayer?: 
       size: layer.size,
       chunks: () => {
         onLayer?.(layer.id);
-        return layerChunks(spec, layer, "pair", handover);
+        return layerStreams.chunks(index, handover);
       },
     });
   }
@@ -34,5 +34,5 @@ export function dockerArchiveChunks(spec: ImageSpec, repoTag: string, onLayer?: 
   items.push({ name: configName, type: "file", bytes: config.bytes });
   const manifest = [{ Config: configName, RepoTags: [repoTag], Layers: layers.map((l) => `${hexOf(l.diffId)}/layer.tar`) }];
   items.push({ name: "manifest.json", type: "file", bytes: Buffer.from(JSON.stringify(sortKeys(manifest)), "utf8") });
-  return archiveChunks(items, spec.mtime);
+  return layerStreams.closing(archiveChunks(items, spec.mtime));
 }

@@ -96,8 +96,10 @@ const OUT_CHUNK = 1024 * 1024;
  * (interleaved runs, Node 24) and took 12–15 MiB off its peak with two
  * layers in flight.
  */
-const ARCHIVE_RING_SLOTS = 32;
-const PUSH_RING_SLOTS = 8;
+const RING_SLOTS = { archive: 32, push: 8 } as const;
+
+/** What a layer stream feeds, which sizes its ring: an archive (`load`, `oci`) or a push. */
+export type StreamUse = keyof typeof RING_SLOTS;
 
 /**
  * Which thread checks a stream's digest: a hash worker reading the same ring
@@ -124,8 +126,19 @@ export type Handover = "copies" | "views";
  * the reader stops early.
  */
 export async function* layerChunks(spec: ImageSpec, layer: DigestedLayer, verifyOn: VerifyOn = "pair", handover: Handover = "copies"): AsyncGenerator<Buffer> {
+  yield* startLayer(spec, layer, verifyOn, verifyOn === "pair" ? "archive" : "push").chunks(handover);
+}
+
+/** A layer whose workers are running: its bytes are read once (`chunks`), or it is stopped unread. */
+export interface StartedLayer {
+  chunks(handover: Handover): AsyncGenerator<Buffer>;
+  stop(): void;
+}
+
+/** Starts a layer's workers now; the rest is as layerChunks. */
+export function startLayer(spec: ImageSpec, layer: DigestedLayer, verifyOn: VerifyOn, use: StreamUse): StartedLayer {
   const pair = verifyOn === "pair";
-  const ring = acquireRing(pair ? 2 : 1, pair ? ARCHIVE_RING_SLOTS : PUSH_RING_SLOTS);
+  const ring = acquireRing(pair ? 2 : 1, RING_SLOTS[use]);
   const consumer = new RingConsumer(ring);
   const produced = runOnWorker({ op: "produce", ring, layer, mtime: spec.mtime, hardlinks: layer.hardlinks ?? {}, hash: !pair });
   const hashed = pair ? runOnWorker({ op: "hash", ring, reader: 1 }) : undefined;
@@ -134,7 +147,10 @@ export async function* layerChunks(spec: ImageSpec, layer: DigestedLayer, verify
   hashed?.catch(() => undefined);
   // A consumer that stops early (error, closed pipe) frees the worker; the
   // ring is reused once the worker has let go of it.
+  let stopped = false;
   const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
     consumer.abort();
     void Promise.all([produced, hashed]).then(() => releaseRing(ring), () => undefined);
   };
@@ -211,7 +227,7 @@ export async function* layerChunks(spec: ImageSpec, layer: DigestedLayer, verify
       stop();
     }
   }
-  yield* handover === "views" ? views() : copies();
+  return { chunks: (handover) => (handover === "views" ? views() : copies()), stop };
 }
 
 /**

@@ -29,6 +29,12 @@ export function digestedLayers(spec: ImageSpec): DigestedLayer[] {
   });
 }
 
+/** Each layer once, at its first place: an image may list the same bytes twice, a layout or archive holds them once. */
+export function uniqueLayers(layers: DigestedLayer[]): DigestedLayer[] {
+  const seen = new Set<string>();
+  return layers.filter((l) => (seen.has(l.diffId) ? false : (seen.add(l.diffId), true)));
+}
+
 function describeLayer(l: LayerSpec): string {
   if (l.kind === "root") return `cognix ${l.id}: ${(l.entries ?? []).map((e) => e.path).join(" ")}`.slice(0, 400);
   const n = l.paths?.length ?? 0;

@@ -4,8 +4,9 @@ import { writeFileAtomic } from "../util/atomic-write.ts";
 import { archiveChunks, type ArchiveItem } from "./archive-tar.ts";
 import { CognixError } from "../util/errors.ts";
 import { readJsonFile } from "../util/json-input.ts";
-import { digestedLayers, hexOf, imageConfigBlob, imageIndexBlob, imageManifestBlob, jsonBlob, MEDIA_INDEX, type Blob } from "./oci-image.ts";
-import { layerChunks, type Handover } from "./layer-source.ts";
+import { digestedLayers, hexOf, uniqueLayers, imageConfigBlob, imageIndexBlob, imageManifestBlob, jsonBlob, MEDIA_INDEX, type Blob } from "./oci-image.ts";
+import { ArchiveLayers } from "./archive-layers.ts";
+import type { Handover } from "./layer-source.ts";
 import { writeChunksAtomic } from "./write-stream.ts";
 import type { DigestedLayer, ImageSpec } from "./spec-types.ts";
 
@@ -22,11 +23,6 @@ function layoutParts(spec: ImageSpec, ref: string): LayoutParts {
   const config = imageConfigBlob(spec);
   const manifest = imageManifestBlob(spec, config);
   return { config, manifest, index: imageIndexBlob(manifest, ref), layers: uniqueLayers(digestedLayers(spec)) };
-}
-
-function uniqueLayers(layers: DigestedLayer[]): DigestedLayer[] {
-  const seen = new Set<string>();
-  return layers.filter((l) => (seen.has(l.diffId) ? false : (seen.add(l.diffId), true)));
 }
 
 /** True when `path` is a regular file of `size` bytes whose sha256 is `hex`. */
@@ -52,12 +48,18 @@ export async function writeOciLayout(spec: ImageSpec, dir: string, ref: string, 
   const parts = layoutParts(spec, ref);
   const blobs = `${dir}/blobs/sha256`;
   mkdirSync(blobs, { recursive: true });
-  for (const layer of parts.layers) {
-    const target = `${blobs}/${hexOf(layer.diffId)}`;
-    // A blob of the right size may still hold other bytes (a crash, a tampered layout).
-    if (await holds(target, layer.size, hexOf(layer.diffId))) continue;
-    onLayer?.(layer.id);
-    await writeChunksAtomic(target, layerChunks(spec, layer, "pair", "views"));
+  const target = (layer: DigestedLayer): string => `${blobs}/${hexOf(layer.diffId)}`;
+  const missing: DigestedLayer[] = [];
+  // A blob of the right size may still hold other bytes (a crash, a tampered layout).
+  for (const layer of parts.layers) if (!(await holds(target(layer), layer.size, hexOf(layer.diffId)))) missing.push(layer);
+  const layerStreams = new ArchiveLayers(spec, missing);
+  try {
+    for (const [index, layer] of missing.entries()) {
+      onLayer?.(layer.id);
+      await writeChunksAtomic(target(layer), layerStreams.chunks(index, "views"));
+    }
+  } finally {
+    layerStreams.close();
   }
   for (const blob of [parts.config, parts.manifest]) writeFileAtomic(`${blobs}/${hexOf(blob.digest)}`, blob.bytes);
   writeFileAtomic(`${dir}/oci-layout`, LAYOUT);
@@ -98,16 +100,20 @@ export function ociArchiveChunks(spec: ImageSpec, ref: string, onLayer?: (id: st
     { name: `blobs/sha256/${hexOf(parts.config.digest)}`, type: "file", bytes: parts.config.bytes },
     { name: `blobs/sha256/${hexOf(parts.manifest.digest)}`, type: "file", bytes: parts.manifest.bytes },
   ];
+  const blobName = (layer: DigestedLayer): string => `blobs/sha256/${hexOf(layer.diffId)}`;
+  // Layers in the order the archive holds them (by name), the order they stream in.
+  const streamed = [...parts.layers].sort((a, b) => (blobName(a) < blobName(b) ? -1 : blobName(a) > blobName(b) ? 1 : 0));
+  const layerStreams = new ArchiveLayers(spec, streamed);
   const blobItems: ArchiveItem[] = [
     ...small,
-    ...parts.layers.map(
-      (layer): ArchiveItem => ({
-        name: `blobs/sha256/${hexOf(layer.diffId)}`,
+    ...streamed.map(
+      (layer, index): ArchiveItem => ({
+        name: blobName(layer),
         type: "file",
         size: layer.size,
         chunks: () => {
           onLayer?.(layer.id);
-          return layerChunks(spec, layer, "pair", handover);
+          return layerStreams.chunks(index, handover);
         },
       }),
     ),
@@ -119,5 +125,5 @@ export function ociArchiveChunks(spec: ImageSpec, ref: string, onLayer?: (id: st
     { name: "index.json", type: "file", bytes: parts.index.bytes },
     { name: "oci-layout", type: "file", bytes: LAYOUT },
   ];
-  return archiveChunks(items, spec.mtime);
+  return layerStreams.closing(archiveChunks(items, spec.mtime));
 }
