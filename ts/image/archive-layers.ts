@@ -2,10 +2,10 @@ import { startLayer, type Handover, type StartedLayer } from "./layer-source.ts"
 import type { DigestedLayer, ImageSpec } from "./spec-types.ts";
 
 /**
- * A layer this size or smaller counts as small: in a closure that is a
- * store path of small files (Python packages, headers, scripts), whose tar
- * is made slower than it is hashed. The larger ones hold libraries and
- * weights, whose tar is made faster than it is hashed.
+ * Layers of this size or less count as small. In a closure they are store
+ * paths of small files (Python packages, headers, scripts), whose tar is
+ * made slower than it is hashed; larger layers hold libraries and weights,
+ * whose tar is made faster than it is hashed.
  */
 export const SMALL_LAYER = 32 * 1024 * 1024;
 
