@@ -5,6 +5,8 @@
 { lib, pkgs, nodejs, typescript, sources ? ../ts }:
 let
   wanted = [ "cli" "http" "image" "registry" "sbom" "tool" "util" "weights" ];
+  # What Node runs the tools with (lib/data/node-flags.json says why).
+  nodeFlags = lib.concatStringsSep " " (lib.importJSON ./data/node-flags.json).flags;
   root = toString sources;
   src = builtins.path {
     name = "cognix-image-tool-src";
@@ -55,11 +57,11 @@ pkgs.runCommand "cognix-image-tool" { inherit tsconfig; passAsFile = [ "tsconfig
   cp work/src/package.json "$out/lib/package.json"
   cat > "$out/bin/cognix-image" <<EOF
   #!${pkgs.runtimeShell}
-  exec ${nodejs}/bin/node $out/lib/image/main.js "\$@"
+  exec ${nodejs}/bin/node ${nodeFlags} $out/lib/image/main.js "\$@"
   EOF
   cat > "$out/bin/cognix" <<EOF
   #!${pkgs.runtimeShell}
-  exec ${nodejs}/bin/node $out/lib/tool/main.js "\$@"
+  exec ${nodejs}/bin/node ${nodeFlags} $out/lib/tool/main.js "\$@"
   EOF
   chmod 0555 "$out/bin/cognix-image" "$out/bin/cognix"
 ''

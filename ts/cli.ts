@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-concurrent-recompilation
 import { readFileSync } from "node:fs";
 import { processContext, type Context } from "./cli/context.ts";
 import { isEntryPoint } from "./cli/entry.ts";

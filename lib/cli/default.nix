@@ -14,6 +14,8 @@
 }:
 let
   pkg = lib.importJSON (src + "/package.json");
+  # What Node runs cognix with (lib/data/node-flags.json says why).
+  nodeFlags = lib.concatStringsSep " " (lib.importJSON ../data/node-flags.json).flags;
   root = toString src;
   keep = [ "package.json" "package-lock.json" "tsconfig.json" "tsconfig.build.json" "ts" "schemas" "templates" "lib" ];
   sources = builtins.path {
@@ -61,6 +63,6 @@ runCommand "cognix-${pkg.version}"
     cp -R dist schemas templates package.json "$app/"
     cp -R lib/data "$app/lib/data"
     ${lib.concatMapStrings (unpack "$app") (builtins.filter (d: d.runtime) deps)}
-    printf '#!%s\nexec %s %s "$@"\n' "${runtimeShell}" "${nodejs}/bin/node" "$app/dist/cli.js" > "$out/bin/cognix"
+    printf '#!%s\nexec %s %s %s "$@"\n' "${runtimeShell}" "${nodejs}/bin/node" "${nodeFlags}" "$app/dist/cli.js" > "$out/bin/cognix"
     chmod 0555 "$out/bin/cognix"
   ''

@@ -2,7 +2,7 @@
 // `prepare` script) and run through a link named `cognix` (npm's bin link),
 // and through the flake (`nix run .#cognix`, offline here), from anywhere.
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -19,6 +19,8 @@ describe("the installed cognix command", () => {
   it("builds with the package's prepare script and runs through a bin link", () => {
     const build = spawnSync(join(repo, "node_modules", "typescript", "bin", "tsc"), ["-p", join(repo, "tsconfig.build.json"), "--outDir", out], { encoding: "utf8" });
     expect(build.status, build.stdout + build.stderr).toBe(0);
+    // The compiled command keeps its #! line, flags and all (ts/tests/node-flags.test.ts).
+    expect(readFileSync(join(out, "cli.js"), "utf8").split("\n")[0]).toBe(readFileSync(join(repo, "ts", "cli.ts"), "utf8").split("\n")[0]);
     chmodSync(join(out, "cli.js"), 0o755); // npm makes bin targets executable
     const link = join(tmp, "cognix");
     symlinkSync(join(out, "cli.js"), link);

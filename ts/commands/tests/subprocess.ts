@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { repo } from "./helpers.ts";
+import { NODE_FLAGS } from "../../testkit/node-flags.ts";
 
 export interface Running {
   child: ChildProcess;
@@ -13,7 +14,7 @@ export interface Running {
 }
 
 export function startCognix(args: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Running {
-  const child = spawn(process.execPath, [join(repo, "node_modules", "tsx", "dist", "cli.mjs"), join(repo, "ts", "cli.ts"), ...args], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, join(repo, "node_modules", "tsx", "dist", "cli.mjs"), join(repo, "ts", "cli.ts"), ...args], {
     cwd: opts.cwd,
     env: opts.env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { NODE_FLAGS } from "../../testkit/node-flags.ts";
 
 export const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -18,7 +19,7 @@ export interface CliResult {
 /** Runs `cognix ARGS` as a subprocess, the way users run it. */
 export function runCli(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [TSX, CLI, ...args], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, TSX, CLI, ...args], {
       cwd: opts.cwd ?? ROOT,
       env: { ...process.env, COGNIX_DEBUG: "", ...opts.env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -2,6 +2,7 @@ import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { NODE_FLAGS } from "../../testkit/node-flags.ts";
 
 export const REPO = resolve(import.meta.dirname, "../../..");
 export const MAIN = join(REPO, "ts/image/main.ts");
@@ -14,7 +15,7 @@ export interface CliResult {
 
 /** Runs `cognix image …` in a fresh node process (cwd = repo so tsx resolves). */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, umask = "022"): CliResult {
-  const r: SpawnSyncReturns<Buffer> = spawnSync("sh", ["-c", `umask ${umask}; exec "$@"`, "sh", process.execPath, "--import", "tsx", MAIN, ...args], {
+  const r: SpawnSyncReturns<Buffer> = spawnSync("sh", ["-c", `umask ${umask}; exec "$@"`, "sh", process.execPath, ...NODE_FLAGS, "--import", "tsx", MAIN, ...args], {
     cwd: REPO,
     env: { ...process.env, ...env },
     maxBuffer: 1 << 30,
