@@ -6,6 +6,7 @@ import { CognixError } from "../util/errors.ts";
 import { readJsonFile } from "../util/json-input.ts";
 import { digestedLayers, hexOf, uniqueLayers, imageConfigBlob, imageIndexBlob, imageManifestBlob, jsonBlob, MEDIA_INDEX, type Blob } from "./oci-image.ts";
 import { ArchiveLayers } from "./archive-layers.ts";
+import { compareNames } from "./layer-entries.ts";
 import type { Handover } from "./layer-source.ts";
 import { writeChunksAtomic } from "./write-stream.ts";
 import type { DigestedLayer, ImageSpec } from "./spec-types.ts";
@@ -102,7 +103,7 @@ export function ociArchiveChunks(spec: ImageSpec, ref: string, onLayer?: (id: st
   ];
   const blobName = (layer: DigestedLayer): string => `blobs/sha256/${hexOf(layer.diffId)}`;
   // Layers in the order the archive holds them (by name), the order they stream in.
-  const streamed = [...parts.layers].sort((a, b) => (blobName(a) < blobName(b) ? -1 : blobName(a) > blobName(b) ? 1 : 0));
+  const streamed = [...parts.layers].sort((a, b) => compareNames(blobName(a), blobName(b)));
   const layerStreams = new ArchiveLayers(spec, streamed);
   const blobItems: ArchiveItem[] = [
     ...small,
@@ -117,7 +118,7 @@ export function ociArchiveChunks(spec: ImageSpec, ref: string, onLayer?: (id: st
         },
       }),
     ),
-  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  ].sort((a, b) => compareNames(a.name, b.name));
   const items: ArchiveItem[] = [
     { name: "blobs", type: "dir" },
     { name: "blobs/sha256", type: "dir" },
