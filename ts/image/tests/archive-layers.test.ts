@@ -6,9 +6,8 @@ import { SMALL_LAYER } from "../archive-layers.ts";
 import { dockerArchiveChunks } from "../docker-archive.ts";
 import { readSpec } from "../spec-file.ts";
 import type { ImageSpec, LayerSpec } from "../spec-types.ts";
-import { MAIN, REPO, runCli, tempDir } from "./helpers.ts";
+import { REPO, runCli, tempDir, TOOL_ARGS } from "./helpers.ts";
 import { readTar } from "./tar-reader.ts";
-import { NODE_FLAGS } from "../../testkit/node-flags.ts";
 
 const MiB = 1024 * 1024;
 
@@ -73,7 +72,7 @@ describe("archive layers started ahead", () => {
     writeFileSync(layers[1]!.file, Buffer.alloc(layers[1]!.size, 0xee));
     try {
       const layout = join(tmp.dir, "layout");
-      const r = spawnSync(process.execPath, [...NODE_FLAGS, "--import", "tsx", MAIN, "oci", "--spec", digested, layout], { cwd: REPO, timeout: 60_000 });
+      const r = spawnSync(process.execPath, [...TOOL_ARGS, "oci", "--spec", digested, layout], { cwd: REPO, timeout: 60_000 });
       expect(r.error).toBeUndefined();
       expect(r.status).not.toBe(0);
       expect(r.stderr.toString("utf8")).toMatch(/layer s1: content changed/);

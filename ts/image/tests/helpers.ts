@@ -6,6 +6,8 @@ import { NODE_FLAGS } from "../../testkit/node-flags.ts";
 
 export const REPO = resolve(import.meta.dirname, "../../..");
 export const MAIN = join(REPO, "ts/image/main.ts");
+/** Node's arguments that run `cognix image` from the sources, as every cognix process runs (NODE_FLAGS). */
+export const TOOL_ARGS: readonly string[] = [...NODE_FLAGS, "--import", "tsx", MAIN];
 
 export interface CliResult {
   code: number;
@@ -15,7 +17,7 @@ export interface CliResult {
 
 /** Runs `cognix image …` in a fresh node process (cwd = repo so tsx resolves). */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, umask = "022"): CliResult {
-  const r: SpawnSyncReturns<Buffer> = spawnSync("sh", ["-c", `umask ${umask}; exec "$@"`, "sh", process.execPath, ...NODE_FLAGS, "--import", "tsx", MAIN, ...args], {
+  const r: SpawnSyncReturns<Buffer> = spawnSync("sh", ["-c", `umask ${umask}; exec "$@"`, "sh", process.execPath, ...TOOL_ARGS, ...args], {
     cwd: REPO,
     env: { ...process.env, ...env },
     maxBuffer: 1 << 30,

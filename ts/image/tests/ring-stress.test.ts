@@ -7,9 +7,8 @@ import { digestSpec } from "../build-spec.ts";
 import { dockerArchiveChunks } from "../docker-archive.ts";
 import { digestLayer, layerChunks } from "../layer-source.ts";
 import type { ImageSpec, LayerSpec } from "../spec-types.ts";
-import { MAIN, REPO, runCli, tempDir } from "./helpers.ts";
+import { REPO, runCli, tempDir, TOOL_ARGS } from "./helpers.ts";
 import { readTar } from "./tar-reader.ts";
-import { NODE_FLAGS } from "../../testkit/node-flags.ts";
 
 /**
  * Many short layers one after another through the same worker threads and
@@ -77,7 +76,7 @@ describe("layer rings under many short streams", () => {
     expect(runCli(["digest", "--spec", plan, "--out", digested]).code).toBe(0);
     // `head` leaves after the first MiB; the layer being written must not
     // keep its workers waiting on a full ring.
-    const r = spawnSync("sh", ["-c", `"$@" | head -c 1000000 > /dev/null`, "sh", process.execPath, ...NODE_FLAGS, "--import", "tsx", MAIN, "load", "--spec", digested], {
+    const r = spawnSync("sh", ["-c", `"$@" | head -c 1000000 > /dev/null`, "sh", process.execPath, ...TOOL_ARGS, "load", "--spec", digested], {
       cwd: REPO,
       timeout: 30_000,
     });

@@ -15,7 +15,7 @@ import { haveTool, REGISTRY_BIN, startRegistry, type RunningRegistry } from "../
 import { nix } from "../../testkit/nix-eval.ts";
 import { buildOffline, offlineBuildArgs, offlineMissing, repo } from "../../testkit/offline.ts";
 import { SBOM_LABEL } from "../document.ts";
-import { NODE_FLAGS } from "../../testkit/node-flags.ts";
+import { TOOL_ARGS } from "../../image/tests/helpers.ts";
 
 const missing = [...offlineMissing(), ...(haveTool(REGISTRY_BIN) ? [] : [`${REGISTRY_BIN} (apt package docker-registry)`])];
 if (missing.length > 0) console.warn(`ts/sbom/tests/examples: skipping the examples' SBOMs: missing ${missing.join(", ")}`);
@@ -87,8 +87,7 @@ describe.skipIf(missing.length > 0).each(["minimal", "ebsynth-cpu"])("the SBOM o
     }
     const spec = join(tmp, "spec.json");
     run("/bin/sh", ["-c", `"$0" spec > "$1"`, result, spec]);
-    const tool = join(repo, "ts", "image", "main.ts");
-    const again = spawnSync(process.execPath, [...NODE_FLAGS, "--import", "tsx", tool, "sbom", "--spec", spec], { cwd: repo, maxBuffer: 1 << 28 });
+    const again = spawnSync(process.execPath, [...TOOL_ARGS, "sbom", "--spec", spec], { cwd: repo, maxBuffer: 1 << 28 });
     expect(again.stdout.equals(run(result, ["sbom"]))).toBe(true);
   }, 900_000);
 
